@@ -1,0 +1,3 @@
+namespace RapidSms.Testing;
+
+internal static class AssemblyMarker;

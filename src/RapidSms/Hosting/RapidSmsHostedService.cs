@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace RapidSms;
+
+/// <summary>
+/// Starts every backend, supervises their receive loops (restarting a failed one with back-off),
+/// and on shutdown stops taking input, drains what is in flight, then stops the backends.
+/// </summary>
+internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
+{
+    private readonly MessageRouter _router;
+    private readonly RapidSmsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<Task> _loops = [];
+    private readonly List<BackendBase> _started = [];
+    private CancellationTokenSource? _stopping;
+
+    public RapidSmsHostedService(MessageRouter router, IOptions<RapidSmsOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    {
+        _router = router;
+        _options = options.Value;
+        _time = timeProvider;
+        _logger = (ILogger?)loggerFactory?.CreateLogger("RapidSms.Host") ?? NullLogger.Instance;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stopping = new CancellationTokenSource();
+        foreach (var backend in _router.Backends)
+        {
+            Log.BackendStarting(_logger, backend.Name, backend.GetType().Name);
+            await backend.StartAsync(cancellationToken).ConfigureAwait(false);
+            _started.Add(backend);
+        }
+
+        foreach (var backend in _started)
+        {
+            _loops.Add(SuperviseAsync(backend, _stopping.Token));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var names = string.Join(", ", _router.Backends.Select(b => b.Name));
+            Log.RouterStarted(_logger, _router.Apps.Count, _router.Backends.Count, names);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // 1. No new input: the router refuses new messages, so backends do not acknowledge them.
+        _router.Close();
+
+        // 2. Stop the receive loops; a loop waiting on the router finishes its message first.
+        if (_stopping is not null)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // 3. Drain what other callers (webhooks, apps) put in flight.
+            await _router.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout ran out: DrainAsync has cancelled what was left.
+        }
+
+        // 4. Close the links, last started first.
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            var backend = _started[i];
+            Log.BackendStopping(_logger, backend.Name);
+            try
+            {
+                await backend.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.BackendStopFailed(_logger, ex, backend.Name);
+            }
+        }
+
+        _started.Clear();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task SuperviseAsync(BackendBase backend, CancellationToken stoppingToken)
+    {
+        // Leave the caller (StartAsync) at once.
+        await Task.Yield();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var started = _time.GetTimestamp();
+            try
+            {
+                await backend.ExecuteAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A loop that ran a good while before failing starts its back-off afresh.
+                if (_time.GetElapsedTime(started) > _options.MaxBackendRestartDelay * 2)
+                {
+                    failures = 0;
+                }
+
+                failures++;
+                var delay = Backoff.Delay(_options.BackendRestartDelay, failures, _options.MaxBackendRestartDelay);
+                _router.Metrics.BackendRestarts.Add(1, RouterMetrics.Backend(backend.Name));
+                Log.BackendLoopFailed(_logger, ex, backend.Name, failures, delay);
+                try
+                {
+                    await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
