@@ -76,7 +76,10 @@ public abstract class BackendBase : IAsyncDisposable
     /// <see cref="StartAsync"/> and restarts it with back-off when it throws. The default does nothing.
     /// </summary>
     /// <param name="stoppingToken">Cancelled when the host stops.</param>
-    protected internal virtual Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+    protected virtual Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+
+    /// <summary>Runs <see cref="ExecuteAsync"/> for the host's supervisor.</summary>
+    internal Task RunLoopAsync(CancellationToken stoppingToken) => ExecuteAsync(stoppingToken);
 
     /// <summary>Closes the link cleanly (unbind, logout). Called after the router drained.</summary>
     /// <param name="cancellationToken">Cancelled when the host stops waiting.</param>

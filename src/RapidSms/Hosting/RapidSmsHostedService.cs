@@ -106,7 +106,7 @@ internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
             var started = _time.GetTimestamp();
             try
             {
-                await backend.ExecuteAsync(stoppingToken).ConfigureAwait(false);
+                await backend.RunLoopAsync(stoppingToken).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -36,6 +36,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inFlight;
+    private int _disposed;
     private volatile bool _closed;
 
     public MessageRouter(
@@ -274,6 +275,12 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose us twice: once as MessageRouter, once as IRouter.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Close();
         await _abort.CancelAsync().ConfigureAwait(false);
         foreach (var backend in _backendList)
