@@ -49,10 +49,18 @@ internal static class BackendOptionsBinder
                 CheckScalar(backend, engine, child.Key, child.Value, property.PropertyType);
             }
 
+            if (child.Value is not null)
+            {
+                values[key] = child.Value;
+            }
+
+            // Descendants only: with relative paths the section itself is not listed.
             foreach (var pair in child.AsEnumerable(makePathsRelative: true))
             {
-                var path = string.IsNullOrEmpty(pair.Key) ? key : key + ConfigurationPath.KeyDelimiter + NormalizePath(pair.Key);
-                values[path] = pair.Value;
+                if (!string.IsNullOrEmpty(pair.Key))
+                {
+                    values[key + ConfigurationPath.KeyDelimiter + NormalizePath(pair.Key)] = pair.Value;
+                }
             }
         }
 
