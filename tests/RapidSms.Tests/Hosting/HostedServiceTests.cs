@@ -1,0 +1,117 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RapidSms.Tests.Infrastructure;
+
+namespace RapidSms.Tests.Hosting;
+
+public sealed class HostedServiceTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static IHost Build(Action<IRapidSmsBuilder> configure)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddRapidSms(rapid =>
+        {
+            rapid.ConfigureRouter(o =>
+            {
+                o.BackendRestartDelay = TimeSpan.Zero;
+                o.SendRetryDelay = TimeSpan.Zero;
+            });
+            configure(rapid);
+        });
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task Host_StartsAndStopsEveryBackend()
+    {
+        using var host = Build(rapid => rapid
+            .AddBackend("a", b => b.Use<TestBackend, TestBackendOptions>())
+            .AddBackend("b", b => b.Use<TestBackend, TestBackendOptions>()));
+        var router = host.Services.GetRequiredService<IRouter>();
+
+        await host.StartAsync();
+        router.Backends.Cast<TestBackend>().Should().AllSatisfy(b => b.Started.Should().BeTrue());
+        await host.StopAsync();
+
+        router.Backends.Cast<TestBackend>().Should().AllSatisfy(b => b.Stopped.Should().BeTrue());
+    }
+
+    [Fact]
+    public async Task ReceiveLoop_ThatCrashes_IsRestarted()
+    {
+        using var host = Build(rapid => rapid.AddBackend("flaky", b => b.Use<TestBackend, TestBackendOptions>()));
+        var backend = host.Services.GetRequiredService<IRouter>().GetBackend<TestBackend>("flaky");
+        var runs = 0;
+        var thirdRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Loop = async token =>
+        {
+            if (Interlocked.Increment(ref runs) < 3)
+            {
+                throw new IOException("device unplugged");
+            }
+
+            thirdRun.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, token);
+        };
+
+        await host.StartAsync();
+        await thirdRun.Task.WaitAsync(Timeout);
+        await host.StopAsync();
+
+        runs.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Shutdown_DrainsInFlightMessages_RepliesStillGoOut_ThenStopsBackends()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var app = new SlowReplyApp(entered, release);
+        using var host = Build(rapid => rapid.AddApp(app).AddBackend("a", b => b.Use<TestBackend, TestBackendOptions>()));
+        var backend = host.Services.GetRequiredService<IRouter>().GetBackend<TestBackend>("a");
+        await host.StartAsync();
+
+        var inFlight = backend.InjectAsync("+1", "slow").AsTask();
+        await entered.Task.WaitAsync(Timeout);
+        var stopping = host.StopAsync();
+
+        // New input is refused while draining, so a backend would not acknowledge it.
+        await FluentActions.Awaiting(() => WaitForRefusalAsync(backend)).Should().NotThrowAsync();
+        backend.Stopped.Should().BeFalse();
+
+        release.SetResult();
+        await inFlight.WaitAsync(Timeout);
+        await stopping.WaitAsync(Timeout);
+
+        backend.Calls.Should().ContainSingle().Which.Message.Text.Should().Be("done: slow");
+        backend.Stopped.Should().BeTrue();
+    }
+
+    private static async Task WaitForRefusalAsync(TestBackend backend)
+    {
+        // StopAsync closes the router first and synchronously; one attempt suffices.
+        try
+        {
+            await backend.InjectAsync("+2", "late");
+        }
+        catch (RouterClosedException)
+        {
+            return;
+        }
+
+        throw new InvalidOperationException("The router accepted a message during shutdown.");
+    }
+
+    private sealed class SlowReplyApp(TaskCompletionSource entered, TaskCompletionSource release) : AppBase
+    {
+        public override async ValueTask<bool> HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+        {
+            entered.TrySetResult();
+            await release.Task;
+            message.Respond($"done: {message.Text}");
+            return true;
+        }
+    }
+}
