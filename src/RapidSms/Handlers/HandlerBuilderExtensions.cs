@@ -38,4 +38,8 @@ public static class HandlerBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>Adds the app that logs every incoming and outgoing message. Add it first.</summary>
+    /// <param name="builder">The RapidSms builder.</param>
+    public static IRapidSmsBuilder AddMessageLog(this IRapidSmsBuilder builder) => builder.AddApp<MessageLogApp>();
 }

@@ -33,7 +33,17 @@ internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
         foreach (var backend in _router.Backends)
         {
             Log.BackendStarting(_logger, backend.Name, backend.GetType().Name);
-            await backend.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await backend.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The host will not call StopAsync after a failed start: close what was opened.
+                await StopStartedAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
             _started.Add(backend);
         }
 
@@ -73,6 +83,11 @@ internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
         }
 
         // 4. Close the links, last started first.
+        await StopStartedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StopStartedAsync(CancellationToken cancellationToken)
+    {
         for (var i = _started.Count - 1; i >= 0; i--)
         {
             var backend = _started[i];

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using System.Text.RegularExpressions;
 using RapidSms.Tests.Infrastructure;
 
@@ -122,5 +124,23 @@ public sealed class HandlerTests
     private sealed class EmptyHandler() : KeywordHandler()
     {
         protected override ValueTask HandleAsync(IncomingMessage message, string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
+
+public sealed class MessageLogAppTests
+{
+    [Fact]
+    public async Task MessageLog_LogsIncomingAndOutgoing()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var fixture = RouterFixture.Create(
+            rapid => rapid.AddMessageLog().AddHandler<PingHandler>().AddBackend("a", b => b.Use<TestBackend, TestBackendOptions>()),
+            services => services.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)));
+
+        var message = await fixture.Backend("a").InjectAsync("+256700000001", "ping");
+
+        var entries = logs.Entries.Where(e => e.Category == typeof(MessageLogApp).FullName).Select(e => e.Message).ToList();
+        entries.Should().Contain($"In {message.Id} from a:+256700000001");
+        entries.Should().Contain($"Out {message.Responses[0].Id} to a:+256700000001 in response to {message.Id}");
     }
 }

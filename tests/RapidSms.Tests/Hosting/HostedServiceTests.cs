@@ -39,6 +39,21 @@ public sealed class HostedServiceTests
     }
 
     [Fact]
+    public async Task Start_WhenABackendFailsToStart_StopsThoseAlreadyStarted()
+    {
+        using var host = Build(rapid => rapid
+            .AddBackend("first", b => b.Use<TestBackend, TestBackendOptions>())
+            .AddBackend("broken", b => b.Use<TestBackend, TestBackendOptions>()));
+        var router = host.Services.GetRequiredService<IRouter>();
+        router.GetBackend<TestBackend>("broken").StartFailure = new IOException("no such device /dev/ttyUSB9");
+
+        var act = () => host.StartAsync();
+
+        await act.Should().ThrowAsync<IOException>().WithMessage("no such device /dev/ttyUSB9");
+        router.GetBackend<TestBackend>("first").Stopped.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task ReceiveLoop_ThatCrashes_IsRestarted()
     {
         using var host = Build(rapid => rapid.AddBackend("flaky", b => b.Use<TestBackend, TestBackendOptions>()));

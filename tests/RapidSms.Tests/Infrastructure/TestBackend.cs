@@ -41,8 +41,15 @@ public sealed class TestBackend : BackendBase<TestBackendOptions>
 
     public bool Stopped { get; private set; }
 
+    public Exception? StartFailure { get; set; }
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        if (StartFailure is not null)
+        {
+            throw StartFailure;
+        }
+
         Started = true;
         return Task.CompletedTask;
     }
