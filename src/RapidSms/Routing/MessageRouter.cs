@@ -37,6 +37,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inFlight;
     private volatile bool _closed;
+    private int _disposed;
 
     public MessageRouter(
         IEnumerable<IApp> apps,
@@ -274,6 +275,12 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes the router twice: as MessageRouter and as the IRouter it hands out.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Close();
         await _abort.CancelAsync().ConfigureAwait(false);
         foreach (var backend in _backendList)
