@@ -103,63 +103,76 @@ public abstract class BackendContractTests : IAsyncLifetime
     {
     }
 
-    /// <summary>Starts the peer, then the host with the backend, then attaches the peer.</summary>
+    /// <summary>Starts the peer, then the host with the backend, then attaches the peer. On failure, stops what started.</summary>
     public async Task InitializeAsync()
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        _peer = await StartPeerAsync(timeout.Token).ConfigureAwait(false);
-
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            ApplicationName = GetType().Name,
-            EnvironmentName = Environments.Development,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs);
-        builder.Services.AddRapidSms(rapid => rapid
-            .AddApp(_app)
-            .AddBackend(BackendName, b => ConfigureBackend(b, _peer)));
-        ConfigureServices(builder.Services);
-
-        _host = builder.Build();
-        await _host.StartAsync(timeout.Token).ConfigureAwait(false);
-        _router = _host.Services.GetRequiredService<IRouter>();
-        _backend = _router.GetBackend(BackendName);
-        await _peer.AttachAsync(_backend, timeout.Token).ConfigureAwait(false);
-    }
-
-    /// <summary>Stops and disposes the host, then the peer.</summary>
-    public async Task DisposeAsync()
     {
         try
         {
-            if (_host is not null)
+            using var timeout = new CancellationTokenSource(Timeout);
+            _peer = await StartPeerAsync(timeout.Token).ConfigureAwait(false);
+
+            var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                ApplicationName = GetType().Name,
+                EnvironmentName = Environments.Development,
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs);
+            var peer = _peer;
+            builder.Services.AddRapidSms(rapid => rapid
+                .AddApp(_app)
+                .AddBackend(BackendName, b => ConfigureBackend(b, peer)));
+            ConfigureServices(builder.Services);
+
+            _host = builder.Build();
+            await _host.StartAsync(timeout.Token).ConfigureAwait(false);
+            _router = _host.Services.GetRequiredService<IRouter>();
+            _backend = _router.GetBackend(BackendName);
+            await _peer.AttachAsync(_backend, timeout.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops and disposes the host, then the peer. Calling it again does nothing.</summary>
+    public async Task DisposeAsync()
+    {
+        var host = _host;
+        var peer = _peer;
+        _host = null;
+        _peer = null;
+        try
+        {
+            if (host is not null)
             {
                 try
                 {
                     if (!_stopped)
                     {
                         using var timeout = new CancellationTokenSource(Timeout);
-                        await _host.StopAsync(timeout.Token).ConfigureAwait(false);
+                        await host.StopAsync(timeout.Token).ConfigureAwait(false);
                     }
                 }
                 finally
                 {
-                    if (_host is IAsyncDisposable asyncDisposable)
+                    if (host is IAsyncDisposable asyncDisposable)
                     {
                         await asyncDisposable.DisposeAsync().ConfigureAwait(false);
                     }
                     else
                     {
-                        _host.Dispose();
+                        host.Dispose();
                     }
                 }
             }
         }
         finally
         {
-            if (_peer is not null)
+            if (peer is not null)
             {
-                await _peer.DisposeAsync().ConfigureAwait(false);
+                await peer.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
