@@ -12,6 +12,10 @@ namespace RapidSms.Testing;
 /// can play a phone: send a text, get the replies. Time stands still (<see cref="Time"/>) and every log
 /// entry is kept (<see cref="Logs"/>).
 /// </summary>
+/// <remarks>
+/// The host validates its services when it is built, as in Development, so an app whose dependency is
+/// not registered fails <see cref="StartAsync"/> with a message naming it, not the first message later.
+/// </remarks>
 /// <example>
 /// <code>
 /// await using var tester = await MessageTester.StartAsync(rapid => rapid.AddHandler&lt;PingHandler&gt;());

@@ -249,6 +249,14 @@ public sealed class MessageTesterTests
     }
 
     [Fact]
+    public async Task StartAsync_AppDependencyNotRegistered_FailsNamingIt()
+    {
+        var start = () => MessageTester.StartAsync(rapid => rapid.AddApp<GreetingApp>());
+
+        await start.Should().ThrowAsync<AggregateException>().WithMessage("*Greeting*");
+    }
+
+    [Fact]
     public async Task StartAsync_ConfigureHostWithConfiguration_AddsBackendsFromConfiguration()
     {
         await using var tester = await MessageTester.StartAsync(
