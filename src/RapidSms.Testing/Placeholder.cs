@@ -1,3 +1,0 @@
-namespace RapidSms.Testing;
-
-internal static class AssemblyMarker;
