@@ -11,7 +11,7 @@ public sealed class BucketBackend : BackendBase<BucketOptions>
     private readonly Lock _gate = new();
     private readonly Queue<IncomingMessage> _received = new();
     private readonly Queue<BucketMessage> _sent = new();
-    private readonly List<(Func<IReadOnlyList<BucketMessage>, bool> Done, TaskCompletionSource Signal)> _waiters = [];
+    private readonly List<(long Count, TaskCompletionSource Signal)> _waiters = [];
     private long _sentTotal;
     private long _nextId;
 
@@ -106,10 +106,24 @@ public sealed class BucketBackend : BackendBase<BucketOptions>
             }
 
             signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((_ => Interlocked.Read(ref _sentTotal) >= count, signal));
+            _waiters.Add((count, signal));
         }
 
-        await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A waiter that gave up must not stay registered.
+            lock (_gate)
+            {
+                _waiters.RemoveAll(w => ReferenceEquals(w.Signal, signal));
+            }
+
+            throw;
+        }
+
         return Sent;
     }
 
@@ -152,7 +166,7 @@ public sealed class BucketBackend : BackendBase<BucketOptions>
 
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (_waiters[i].Done([]))
+                if (_sentTotal >= _waiters[i].Count)
                 {
                     (ready ??= []).Add(_waiters[i].Signal);
                     _waiters.RemoveAt(i);

@@ -30,6 +30,9 @@ internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = new CancellationTokenSource();
+
+        // Build the apps now, so a missing dependency fails start-up rather than the first message.
+        _ = _router.Apps;
         foreach (var backend in _router.Backends)
         {
             Log.BackendStarting(_logger, backend.Name, backend.GetType().Name);

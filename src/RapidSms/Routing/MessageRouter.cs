@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Net.Http;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,10 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
     private const string CleanupPhase = "cleanup";
     private const string OutgoingPhase = "outgoing";
 
-    private readonly IApp[] _apps;
-    private readonly IDeliveryReportObserver[] _observers;
+    private readonly IServiceProvider _services;
+    private readonly Lock _appsGate = new();
+    private IApp[]? _apps;
+    private IDeliveryReportObserver[] _observers = [];
     private readonly Dictionary<string, BackendBase> _backends;
     private readonly BackendBase[] _backendList;
     private readonly RapidSmsOptions _options;
@@ -40,8 +43,6 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
     private volatile bool _closed;
 
     public MessageRouter(
-        IEnumerable<IApp> apps,
-        IEnumerable<IDeliveryReportObserver> observers,
         IEnumerable<BackendRegistration> registrations,
         IServiceProvider services,
         IOptions<RapidSmsOptions> options,
@@ -49,18 +50,13 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         ILoggerFactory? loggerFactory = null,
         IMeterFactory? meterFactory = null)
     {
-        _apps = apps.ToArray();
+        _services = services;
         _options = options.Value;
         _time = timeProvider;
         _logger = (ILogger?)loggerFactory?.CreateLogger("RapidSms.Router") ?? NullLogger.Instance;
         _metrics = new RouterMetrics(meterFactory);
         _capacity = new SemaphoreSlim(_options.Capacity, _options.Capacity);
         _concurrency = new SemaphoreSlim(_options.MaxConcurrentMessages, _options.MaxConcurrentMessages);
-
-        // Apps that observe delivery reports come first, in app order, then other observers.
-        _observers = _apps.OfType<IDeliveryReportObserver>()
-            .Concat(observers.Where(o => o is not IApp || !_apps.Contains((IApp)o)))
-            .ToArray();
 
         _backends = new Dictionary<string, BackendBase>(StringComparer.Ordinal);
         var list = new List<BackendBase>();
@@ -74,7 +70,13 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         _backendList = [.. list];
     }
 
-    public IReadOnlyList<IApp> Apps => _apps;
+    public IReadOnlyList<IApp> Apps => AppList;
+
+    /// <summary>
+    /// The apps, resolved on first use rather than in the constructor, so that an app may take
+    /// <see cref="IRouter"/> in its own constructor (apps send messages of their own).
+    /// </summary>
+    private IApp[] AppList => Volatile.Read(ref _apps) ?? ResolveApps();
 
     public IReadOnlyCollection<BackendBase> Backends => _backendList;
 
@@ -223,6 +225,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
             RouterMetrics.Backend(report.Backend),
             new(RapidSmsTelemetry.DeliveryStatusTag, StatusName(report.Status)));
 
+        _ = AppList;
         foreach (var observer in _observers)
         {
             try
@@ -335,7 +338,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
 
     private async ValueTask RunIncomingPhasesAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
-        var apps = _apps;
+        var apps = AppList;
 
         // filter: the first app that returns true drops the message; nothing else runs.
         var start = _time.GetTimestamp();
@@ -453,9 +456,10 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         try
         {
             // Reverse order: the first app to see an incoming message is the last to see the reply.
-            for (var i = _apps.Length - 1; i >= 0; i--)
+            var apps = AppList;
+            for (var i = apps.Length - 1; i >= 0; i--)
             {
-                var app = _apps[i];
+                var app = apps[i];
                 bool proceed;
                 try
                 {
@@ -603,6 +607,26 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
                     _metrics.SendDuration.Record(elapsed, RouterMetrics.Backend(backend.Name), new(RapidSmsTelemetry.ErrorTypeTag, errorType));
                 }
             }
+        }
+    }
+
+    private IApp[] ResolveApps()
+    {
+        lock (_appsGate)
+        {
+            if (_apps is { } resolved)
+            {
+                return resolved;
+            }
+
+            var apps = _services.GetServices<IApp>().ToArray();
+
+            // Apps that observe delivery reports come first, in app order, then other observers.
+            _observers = apps.OfType<IDeliveryReportObserver>()
+                .Concat(_services.GetServices<IDeliveryReportObserver>().Where(o => o is not IApp app || !apps.Contains(app)))
+                .ToArray();
+            Volatile.Write(ref _apps, apps);
+            return apps;
         }
     }
 

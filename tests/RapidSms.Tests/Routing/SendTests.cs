@@ -157,3 +157,37 @@ public sealed class SendTests
         MessageRouter.IsTransient(new BackendException("x", "bad credentials", isTransient: false)).Should().BeFalse();
     }
 }
+
+public sealed class AppSendingTests
+{
+    /// <summary>An app that takes the router in its constructor and forwards reports to a supervisor.</summary>
+    private sealed class ForwardingApp(IRouter router) : AppBase
+    {
+        public override async ValueTask<bool> HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+        {
+            if (!message.Text.StartsWith("report ", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            var result = await router.SendAsync($"{message.Connection.Identity}: {message.Text[7..]}", new Connection("b", "+256700000999"), cancellationToken);
+            message.Respond(result.Succeeded ? "Forwarded." : "Could not forward.");
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task App_TakingIRouterInItsConstructor_CanSendToAnyBackend()
+    {
+        await using var fixture = RouterFixture.Create(rapid => rapid
+            .AddApp<ForwardingApp>()
+            .AddBackend("a", b => b.Use<TestBackend, TestBackendOptions>())
+            .AddBackend("b", b => b.Use<TestBackend, TestBackendOptions>()));
+
+        var message = await fixture.Backend("a").InjectAsync("+256700000001", "report 3 cases of malaria");
+
+        fixture.Backend("b").Calls.Should().ContainSingle().Which.Message.Text.Should().Be("+256700000001: 3 cases of malaria");
+        fixture.Backend("a").Calls.Should().ContainSingle().Which.Message.Text.Should().Be("Forwarded.");
+        message.Handled.Should().BeTrue();
+    }
+}
