@@ -230,11 +230,15 @@ run_sample() {
         -c "$CONFIGURATION" --no-build
 }
 
+# Not part of `test`: benchmarks take minutes and want a quiet machine. See bench/README.md.
 run_bench() {
-    log "Running benchmarks (arguments: ${*:-"--filter *"})"
     if [[ $# -eq 0 ]]; then
         set -- --filter '*'
     fi
+    if [[ " $* " != *" --artifacts "* ]]; then
+        set -- "$@" --artifacts "$ARTIFACTS/benchmarks"
+    fi
+    log "Running benchmarks: $*"
     dotnet run --project bench/RapidSms.Benchmarks -c "$CONFIGURATION" -- "$@"
 }
 
