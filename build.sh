@@ -111,7 +111,7 @@ install_npm_projects() {
     while IFS= read -r project; do
         [[ -n "$project" ]] || continue
         [[ -f "$project/package-lock.json" ]] || die "$project has no package-lock.json: run 'npm install' there and commit the lock file"
-        # npm leaves a copy of the lock file in node_modules; when it matches, nothing changed.
+        # npm ci writes node_modules/.package-lock.json; newer than the lock file means current.
         if [[ -f "$project/node_modules/.package-lock.json" ]] \
             && [[ "$project/node_modules/.package-lock.json" -nt "$project/package-lock.json" ]]; then
             continue
@@ -201,9 +201,11 @@ run_tests() {
     rm -rf "$TEST_RESULTS"
     mkdir -p "$TEST_RESULTS"
     log "Testing"
+    # A test that hangs is stopped after 10 minutes and reported by name instead of holding CI.
     local status=0
     dotnet test "$SOLUTION" -c "$CONFIGURATION" --no-build \
-        --logger "trx" --results-directory "$TEST_RESULTS" || status=$?
+        --logger "trx" --results-directory "$TEST_RESULTS" \
+        --blame-hang-timeout 10m --blame-hang-dump-type none || status=$?
 
     local passed failed skipped
     read -r passed failed skipped < <(sum_trx_counters "$TEST_RESULTS")
