@@ -202,10 +202,19 @@ run_tests() {
     mkdir -p "$TEST_RESULTS"
     log "Testing"
     # A test that hangs is stopped after 10 minutes and reported by name instead of holding CI.
-    local status=0
-    dotnet test "$SOLUTION" -c "$CONFIGURATION" --no-build \
-        --logger "trx" --results-directory "$TEST_RESULTS" \
-        --blame-hang-timeout 10m --blame-hang-dump-type none || status=$?
+    # One run per test project, each writing a trx file named after it, so no two runs can
+    # overwrite each other's results.
+    local status=0 project name
+    for project in "$ROOT"/tests/*/*.Tests.csproj; do
+        name="$(basename "$project" .csproj)"
+        dotnet test "$project" -c "$CONFIGURATION" --no-build \
+            --logger "trx;LogFileName=$name.trx" --results-directory "$TEST_RESULTS" \
+            --blame-hang-timeout 10m --blame-hang-dump-type none || status=$?
+        if [[ ! -f "$TEST_RESULTS/$name.trx" ]]; then
+            printf 'build.sh: %s wrote no results\n' "$name" >&2
+            status=1
+        fi
+    done
 
     local passed failed skipped
     read -r passed failed skipped < <(sum_trx_counters "$TEST_RESULTS")
@@ -228,7 +237,7 @@ run_tests() {
 run_sample() {
     build
     log "Piping 'ping' through the console sample"
-    printf 'ping\n' | timeout 120 dotnet run --project samples/RapidSms.Samples.Console \
+    printf '+256700000001: ping\n' | timeout 120 dotnet run --project samples/RapidSms.Samples.Console \
         -c "$CONFIGURATION" --no-build
 }
 
