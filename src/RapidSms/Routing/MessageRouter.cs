@@ -493,12 +493,18 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         IReadOnlyList<string> identities,
         CancellationToken cancellationToken)
     {
-        var final = new Dictionary<string, RecipientResult>(StringComparer.Ordinal);
-        IReadOnlyList<string> pending = identities;
         var maxAttempts = Math.Max(1, _options.MaxSendAttempts);
+        var first = await SendOnceAsync(backend, message, identities, 1, cancellationToken).ConfigureAwait(false);
+        if (maxAttempts == 1 || !HasTransientFailure(first))
+        {
+            // The common case: nothing to retry, the results are already in order.
+            return first;
+        }
+
+        var final = new Dictionary<string, RecipientResult>(StringComparer.Ordinal);
+        IReadOnlyList<RecipientResult> results = first;
         for (var attempt = 1; ; attempt++)
         {
-            var results = await SendOnceAsync(backend, message, pending, attempt, cancellationToken).ConfigureAwait(false);
             List<string>? retry = null;
             foreach (var result in results)
             {
@@ -517,7 +523,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
             var delay = Backoff.Delay(_options.SendRetryDelay, attempt, TimeSpan.FromMinutes(1));
             Log.SendRetrying(_logger, message.Id, backend.Name, retry.Count, delay);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            pending = retry;
+            results = await SendOnceAsync(backend, message, retry, attempt + 1, cancellationToken).ConfigureAwait(false);
         }
 
         var ordered = new RecipientResult[identities.Count];
@@ -527,6 +533,19 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         }
 
         return ordered;
+    }
+
+    private static bool HasTransientFailure(IReadOnlyList<RecipientResult> results)
+    {
+        foreach (var result in results)
+        {
+            if (!result.Succeeded && result.IsTransient)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async ValueTask<IReadOnlyList<RecipientResult>> SendOnceAsync(
@@ -559,18 +578,34 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
             }
 
             // Match results to what was asked; an identity the backend forgot counts as failed.
-            var byIdentity = new Dictionary<string, RecipientResult>(StringComparer.Ordinal);
-            foreach (var recipient in result?.Recipients ?? [])
-            {
-                byIdentity.TryAdd(recipient.Identity, recipient);
-            }
-
+            // Backends usually answer in the order asked, so look there before building an index.
+            var returned = result?.Recipients ?? [];
+            Dictionary<string, RecipientResult>? byIdentity = null;
             var ordered = new RecipientResult[identities.Count];
             var failed = 0;
             string? firstError = null;
             for (var i = 0; i < identities.Count; i++)
             {
-                if (!byIdentity.TryGetValue(identities[i], out var recipient))
+                RecipientResult? recipient;
+                if (i < returned.Count && string.Equals(returned[i].Identity, identities[i], StringComparison.Ordinal))
+                {
+                    recipient = returned[i];
+                }
+                else
+                {
+                    if (byIdentity is null)
+                    {
+                        byIdentity = new Dictionary<string, RecipientResult>(StringComparer.Ordinal);
+                        foreach (var r in returned)
+                        {
+                            byIdentity.TryAdd(r.Identity, r);
+                        }
+                    }
+
+                    byIdentity.TryGetValue(identities[i], out recipient);
+                }
+
+                if (recipient is null)
                 {
                     Log.MissingRecipientResult(_logger, backend.Name, message.Id);
                     recipient = RecipientResult.Failed(identities[i], "The backend returned no result for this recipient.");
@@ -637,6 +672,33 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         {
             groups.Add((connections[0].Backend, [connections[0].Identity]));
             return groups;
+        }
+
+        // All on one backend with no repeats (a broadcast from one modem): no index needed.
+        var backend = connections[0].Backend;
+        var simple = true;
+        for (var i = 1; i < connections.Count && simple; i++)
+        {
+            simple = string.Equals(connections[i].Backend, backend, StringComparison.Ordinal);
+        }
+
+        if (simple && connections.Count <= 16)
+        {
+            var identities = new string[connections.Count];
+            for (var i = 0; i < identities.Length && simple; i++)
+            {
+                identities[i] = connections[i].Identity;
+                for (var j = 0; j < i && simple; j++)
+                {
+                    simple = !string.Equals(identities[j], identities[i], StringComparison.Ordinal);
+                }
+            }
+
+            if (simple)
+            {
+                groups.Add((backend, identities));
+                return groups;
+            }
         }
 
         // First-seen order of backends, and of identities within each; duplicates are sent once.

@@ -28,6 +28,15 @@ public sealed class MessageTests
     }
 
     [Fact]
+    public void MessageIds_AreUniqueLowercaseHex_OfUuidLength()
+    {
+        var ids = Enumerable.Range(0, 10_000).AsParallel().Select(_ => new OutgoingMessage(Sender, "x").Id).ToList();
+
+        ids.Should().OnlyHaveUniqueItems();
+        ids.Should().AllSatisfy(id => id.Should().MatchRegex("^[0-9a-f]{32}$"));
+    }
+
+    [Fact]
     public void Messages_NeedAtLeastOneConnection()
     {
         var act = () => new OutgoingMessage(Array.Empty<Connection>(), "hi");
