@@ -16,7 +16,7 @@ internal sealed class DocsHost : IAsyncDisposable
     public IRouter Router => _host.Services.GetRequiredService<IRouter>();
 
     /// <summary>Builds and starts a host without default sources, so nothing on the machine leaks in.</summary>
-    public static async Task<DocsHost> StartAsync(Action<IRapidSmsBuilder, IConfiguration> configure, string? json = null)
+    public static async Task<DocsHost> StartAsync(Action<HostApplicationBuilder> configure, string? json = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (json is not null)
@@ -24,7 +24,7 @@ internal sealed class DocsHost : IAsyncDisposable
             builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
         }
 
-        builder.Services.AddRapidSms(rapid => configure(rapid, builder.Configuration));
+        configure(builder);
         var host = builder.Build();
         try
         {
@@ -38,6 +38,9 @@ internal sealed class DocsHost : IAsyncDisposable
 
         return new DocsHost(host);
     }
+
+    public static Task<DocsHost> StartAsync(Action<IRapidSmsBuilder, IConfiguration> configure, string? json = null) =>
+        StartAsync(builder => builder.Services.AddRapidSms(rapid => configure(rapid, builder.Configuration)), json);
 
     public static Task<DocsHost> StartAsync(Action<IRapidSmsBuilder> configure) => StartAsync((rapid, _) => configure(rapid));
 
