@@ -6,6 +6,7 @@ public sealed class DocSnippetTests
     /// <summary>Pages whose every C# block must be tied to compiled code.</summary>
     public static TheoryData<string> CompiledPages => new()
     {
+        "docs/configuration.md",
         "docs/writing-an-app.md",
         "docs/writing-a-backend.md",
     };
