@@ -6,6 +6,8 @@ public sealed class DocSnippetTests
     /// <summary>Pages whose every C# block must be tied to compiled code.</summary>
     public static TheoryData<string> CompiledPages => new()
     {
+        "README.md",
+        "src/RapidSms/README.md",
         "src/RapidSms.Backends.Bucket/README.md",
         "docs/backends/bucket.md",
         "docs/configuration.md",
