@@ -47,6 +47,9 @@ internal static class BackendOptionsBinder
             if (child.Value is not null)
             {
                 CheckScalar(backend, engine, child.Key, child.Value, property.PropertyType);
+
+                // AsEnumerable(makePathsRelative: true) below leaves out the section's own value.
+                values[key] = child.Value;
             }
 
             if (child.Value is not null)
