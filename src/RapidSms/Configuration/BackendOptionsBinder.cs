@@ -25,6 +25,7 @@ internal static class BackendOptionsBinder
             ? new Dictionary<string, PropertyInfo>(StringComparer.OrdinalIgnoreCase)
             : Bindable(optionsType).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in section.GetChildren())
         {
             if (string.Equals(child.Key, EngineKey, StringComparison.OrdinalIgnoreCase))
@@ -44,6 +45,16 @@ internal static class BackendOptionsBinder
                     $"Backend '{backend}' (engine '{engine}'): unknown option '{child.Key}'. {known}");
             }
 
+            if (seen.TryGetValue(key, out var earlier))
+            {
+                throw new BackendConfigurationException(
+                    backend,
+                    child.Key,
+                    $"Backend '{backend}' (engine '{engine}'): option '{property.Name}' is given twice, as '{earlier}' and as '{child.Key}'; keep one.");
+            }
+
+            seen.Add(key, child.Key);
+
             if (child.Value is not null)
             {
                 CheckScalar(backend, engine, child.Key, child.Value, property.PropertyType);
@@ -51,10 +62,12 @@ internal static class BackendOptionsBinder
                 // AsEnumerable(makePathsRelative: true) below leaves out the section's own value.
                 values[key] = child.Value;
             }
-
-            if (child.Value is not null)
+            else if (child.GetChildren().Any() && IsScalar(property.PropertyType))
             {
-                values[key] = child.Value;
+                throw new BackendConfigurationException(
+                    backend,
+                    child.Key,
+                    $"Backend '{backend}' (engine '{engine}'): option '{child.Key}' takes a single value ({Describe(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType)}), not a section.");
             }
 
             // Descendants only: with relative paths the section itself is not listed.
@@ -79,6 +92,13 @@ internal static class BackendOptionsBinder
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && (p.SetMethod is { IsPublic: true } || IsCollection(p.PropertyType)));
 
+    private static bool IsScalar(Type type)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        return target.IsPrimitive || target.IsEnum || target == typeof(string) || target == typeof(decimal)
+            || target == typeof(TimeSpan) || target == typeof(Uri) || target == typeof(DateTimeOffset) || target == typeof(DateTime);
+    }
+
     private static bool IsCollection(Type type) => type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type);
 
     private static void CheckScalar(string backend, string engine, string key, string value, Type type)
@@ -89,9 +109,17 @@ internal static class BackendOptionsBinder
             return;
         }
 
-        if (IsCollection(target) && value.Length == 0)
+        if (IsCollection(target))
         {
-            return;
+            if (value.Length == 0)
+            {
+                return;
+            }
+
+            throw new BackendConfigurationException(
+                backend,
+                key,
+                $"Backend '{backend}' (engine '{engine}'): option '{key}' is a list; give it as an array, such as \"{key}\": [ \"{value}\" ].");
         }
 
         if (target.IsEnum)

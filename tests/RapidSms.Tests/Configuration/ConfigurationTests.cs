@@ -94,7 +94,7 @@ public sealed class ConfigurationTests
         var error = act.Should().Throw<BackendConfigurationException>().Which;
         error.Backend.Should().Be("Zain");
         error.Key.Should().Be("Engine");
-        error.Message.Should().StartWith("Backend 'Zain': unknown engine 'gsmm'. Known engines: bucket, declared-test.")
+        error.Message.Should().StartWith("Backend 'Zain': unknown engine 'gsmm'. Known engines: bucket, declared-test, filedrop.")
             .And.Contain("Engines whose package this application does not reference: email (package RapidSms.Backends.Email), gsm (package RapidSms.Backends.Gsm)");
     }
 
@@ -125,6 +125,33 @@ public sealed class ConfigurationTests
         act.Should().Throw<BackendConfigurationException>()
             .WithMessage("Backend 'tester' (engine 'bucket'): option 'MaxKept' has value 'lots'; expected a whole number (Int32).")
             .Which.Key.Should().Be("MaxKept");
+    }
+
+    [Fact]
+    public void AddBackends_SingleValueForAList_SaysToUseAnArray()
+    {
+        var act = () => FromJson("""{ "RapidSms": { "Backends": { "tester": { "Engine": "bucket", "FailIdentities": "+1" } } } }""");
+
+        act.Should().Throw<BackendConfigurationException>()
+            .WithMessage("Backend 'tester' (engine 'bucket'): option 'FailIdentities' is a list; give it as an array, such as \"FailIdentities\": [ \"+1\" ].");
+    }
+
+    [Fact]
+    public void AddBackends_SectionForASingleValue_Fails()
+    {
+        var act = () => FromJson("""{ "RapidSms": { "Backends": { "tester": { "Engine": "bucket", "MaxKept": { "Value": 5 } } } } }""");
+
+        act.Should().Throw<BackendConfigurationException>()
+            .WithMessage("Backend 'tester' (engine 'bucket'): option 'MaxKept' takes a single value (a whole number (Int32)), not a section.");
+    }
+
+    [Fact]
+    public void AddBackends_SameOptionInTwoSpellings_Fails()
+    {
+        var act = () => FromJson("""{ "RapidSms": { "Backends": { "tester": { "Engine": "bucket", "MAX_KEPT": "5", "MaxKept": "6" } } } }""");
+
+        act.Should().Throw<BackendConfigurationException>()
+            .WithMessage("Backend 'tester' (engine 'bucket'): option 'MaxKept' is given twice*");
     }
 
     [Fact]

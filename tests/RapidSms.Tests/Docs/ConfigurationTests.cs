@@ -151,12 +151,12 @@ public sealed class ConfigurationTests
     [Fact]
     public void EngineShorthand_AndRapidSmsStyleKeys_Bind()
     {
-        var builder = NewBuilder("""{ "B": { "a": "bucket", "b": { "ENGINE": "bucket", "max-kept": 7, "MAX_KEPT": 8 } } }""");
+        var builder = NewBuilder("""{ "B": { "a": "bucket", "b": { "ENGINE": "bucket", "MAX_KEPT": 8 } } }""");
         builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("B")));
         using var host = builder.Build();
 
         host.Services.GetRequiredService<IRouter>().Backends.Select(b => b.Name).Should().Equal("a", "b");
-        host.Services.GetRequiredService<IOptionsMonitor<BucketOptions>>().Get("b").MaxKept.Should().BeOneOf(7, 8);
+        host.Services.GetRequiredService<IOptionsMonitor<BucketOptions>>().Get("b").MaxKept.Should().Be(8);
     }
 
     public static TheoryData<string, string> RegistrationErrors => new()
@@ -167,6 +167,7 @@ public sealed class ConfigurationTests
         { "wrong kind", """{ "message_tester": { "Engine": "bucket", "MAX_KEPT": "lots" } }""" },
         { "wrong time span", """{ "spool": { "Engine": "filedrop", "POLL_INTERVAL": "soon" } }""" },
         { "value for a list", """{ "message_tester": { "Engine": "bucket", "FailIdentities": "+256700000099" } }""" },
+        { "two spellings", """{ "message_tester": { "Engine": "bucket", "max-kept": 7, "MAX_KEPT": 8 } }""" },
     };
 
     [Theory]
