@@ -4,7 +4,8 @@ namespace RapidSms;
 
 /// <summary>
 /// Answers messages that match a regular expression, like RapidSMS's <c>PatternHandler</c>. The
-/// pattern must match the whole message (leading and trailing white space ignored).
+/// pattern is matched against the text with leading and trailing white space removed; anchor it
+/// with <c>^…$</c> to require the whole message to match.
 /// </summary>
 /// <example>
 /// <code>

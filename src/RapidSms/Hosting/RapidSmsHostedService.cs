@@ -64,25 +64,33 @@ internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // 1. No new input: the router refuses new messages, so backends do not acknowledge them.
+        // 1. No new input: the router refuses new messages from any source, so backends do not
+        //    acknowledge them, and the receive loops are told to stop.
         _router.Close();
-
-        // 2. Stop the receive loops; a loop waiting on the router finishes its message first.
         if (_stopping is not null)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
         }
 
+        // 2. Let the loops finish the message each may be handing over; a message the router
+        //    accepted runs to the end.
         try
         {
             await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Out of time: the drain below cancels what is still in flight.
+        }
 
-            // 3. Drain what other callers (webhooks, apps) put in flight.
+        // 3. Drain what other callers (webhooks, apps) put in flight; when the host's shutdown time
+        //    has run out this cancels those messages instead of waiting.
+        try
+        {
             await _router.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The host's shutdown timeout ran out: DrainAsync has cancelled what was left.
         }
 
         // 4. Close the links, last started first.
@@ -127,8 +135,10 @@ internal sealed class RapidSmsHostedService : IHostedService, IAsyncDisposable
                 await backend.RunLoopAsync(stoppingToken).ConfigureAwait(false);
                 return;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested || ex is RouterClosedException)
             {
+                // Stopping: a loop that ends with an error now (the router refusing a last message,
+                // a link closed under it) is not a crash to restart.
                 return;
             }
             catch (Exception ex)

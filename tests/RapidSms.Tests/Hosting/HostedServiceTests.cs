@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RapidSms.Tests.Infrastructure;
 
 namespace RapidSms.Tests.Hosting;
@@ -128,5 +129,41 @@ public sealed class HostedServiceTests
             message.Respond($"done: {message.Text}");
             return true;
         }
+    }
+}
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Shutdown_LoopRefusedByClosedRouter_IsNotRestartedOrLoggedAsCrash()
+    {
+        var logs = new CapturingLoggerProvider();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddRapidSms(rapid => rapid
+            .ConfigureRouter(o => o.BackendRestartDelay = TimeSpan.Zero)
+            .AddBackend("poller", b => b.Use<TestBackend, TestBackendOptions>()));
+        using var host = builder.Build();
+        var backend = host.Services.GetRequiredService<IRouter>().GetBackend<TestBackend>("poller");
+        var runs = 0;
+        var polling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // A poll loop that ignores its token and keeps handing messages over until the router refuses.
+        backend.Loop = async _ =>
+        {
+            Interlocked.Increment(ref runs);
+            while (true)
+            {
+                await backend.InjectAsync("+1", "poll", CancellationToken.None);
+                polling.TrySetResult();
+            }
+        };
+        await host.StartAsync();
+        await polling.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await host.StopAsync();
+
+        runs.Should().Be(1);
+        logs.Entries.Should().NotContain(e => e.EventId.Name == "BackendLoopFailed");
     }
 }
