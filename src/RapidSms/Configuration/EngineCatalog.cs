@@ -114,6 +114,7 @@ internal static class EngineCatalog
 
     private static IEnumerable<EngineDescriptor> Declared()
     {
+        LoadApplicationReferences();
         var core = typeof(BackendBase).Assembly.GetName().Name;
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
@@ -139,6 +140,31 @@ internal static class EngineCatalog
                     yield return new EngineDescriptor(attribute.Name, type, attribute.Aliases);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Loads the assemblies the application references directly, so an engine declared in the user's
+    /// own library is found even before any of its types was used.
+    /// </summary>
+    private static void LoadApplicationReferences()
+    {
+        var entry = Assembly.GetEntryAssembly();
+        if (entry is null)
+        {
+            return;
+        }
+
+        foreach (var reference in entry.GetReferencedAssemblies())
+        {
+            var name = reference.Name ?? string.Empty;
+            if (name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft", StringComparison.Ordinal)
+                || name is "netstandard" or "mscorlib")
+            {
+                continue;
+            }
+
+            TryLoad(reference.FullName);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace RapidSms;
 
@@ -16,11 +17,7 @@ public static class RapidSmsBuilderExtensions
         where TApp : class, IApp
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(IApp) && d.ImplementationType == typeof(TApp)))
-        {
-            builder.Services.AddSingleton<IApp, TApp>();
-        }
-
+        AddOnce<IApp, TApp>(builder.Services);
         return builder;
     }
 
@@ -42,11 +39,7 @@ public static class RapidSmsBuilderExtensions
         where TObserver : class, IDeliveryReportObserver
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(IDeliveryReportObserver) && d.ImplementationType == typeof(TObserver)))
-        {
-            builder.Services.AddSingleton<IDeliveryReportObserver, TObserver>();
-        }
-
+        AddOnce<IDeliveryReportObserver, TObserver>(builder.Services);
         return builder;
     }
 
@@ -58,6 +51,17 @@ public static class RapidSmsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Binds router options from configuration, such as a <c>RapidSms:Router</c> section (unknown keys are an error).</summary>
+    /// <param name="builder">The RapidSms builder.</param>
+    /// <param name="section">The section holding <see cref="RapidSmsOptions"/> keys.</param>
+    public static IRapidSmsBuilder ConfigureRouter(this IRapidSmsBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.AddOptions<RapidSmsOptions>().Bind(section, o => o.ErrorOnUnknownConfiguration = true);
         return builder;
     }
 
@@ -145,6 +149,24 @@ public static class RapidSmsBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers <typeparamref name="TImplementation"/> once, as itself (so code can resolve the very
+    /// instance the router uses) and as <typeparamref name="TService"/>.
+    /// </summary>
+    internal static void AddOnce<TService, TImplementation>(IServiceCollection services)
+        where TService : class
+        where TImplementation : class, TService
+    {
+        if (services.Any(d => d.ServiceType == typeof(Registered<TService, TImplementation>)))
+        {
+            return;
+        }
+
+        services.AddSingleton(new Registered<TService, TImplementation>());
+        services.TryAddSingleton<TImplementation>();
+        services.AddSingleton<TService>(static sp => sp.GetRequiredService<TImplementation>());
+    }
+
     internal static BackendRegistration? FindRegistration(IServiceCollection services, string name) =>
         services.Where(d => d.ServiceType == typeof(BackendRegistration))
             .Select(d => d.ImplementationInstance as BackendRegistration)
@@ -159,3 +181,6 @@ public static class RapidSmsBuilderExtensions
         }
     }
 }
+
+/// <summary>Marks that an implementation was registered for a service through RapidSms, so it is added once.</summary>
+internal sealed class Registered<TService, TImplementation>;

@@ -16,10 +16,7 @@ public static class HandlerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddApp<HandlersApp>();
-        if (!builder.Services.Any(d => d.ServiceType == typeof(IMessageHandler) && d.ImplementationType == typeof(THandler)))
-        {
-            builder.Services.AddSingleton<IMessageHandler, THandler>();
-        }
+        RapidSmsBuilderExtensions.AddOnce<IMessageHandler, THandler>(builder.Services);
 
         return builder;
     }

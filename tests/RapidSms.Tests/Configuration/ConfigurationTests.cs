@@ -273,3 +273,53 @@ public sealed class ConfigurationTests
 
     private sealed class EchoLikeApp : AppBase;
 }
+
+public sealed class RegistrationTests
+{
+    private sealed class CountingApp : AppBase, IDeliveryReportObserver
+    {
+        public int Reports { get; private set; }
+
+        public ValueTask OnDeliveryReportAsync(DeliveryReport report, CancellationToken cancellationToken)
+        {
+            Reports++;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Apps_AreResolvableAsThemselves_SameInstanceAsTheRouterUses()
+    {
+        await using var fixture = RouterFixture.Create(rapid => rapid
+            .AddApp<CountingApp>()
+            .AddDeliveryReportObserver<CountingApp>()
+            .AddHandler<PingHandler>()
+            .AddBackend("a", b => b.Use<TestBackend, TestBackendOptions>()));
+        var app = fixture.Services.GetRequiredService<CountingApp>();
+
+        await fixture.Backend("a").ReportAsync(new DeliveryReport("a", "+1", DeliveryStatus.Delivered, DateTimeOffset.UnixEpoch));
+
+        fixture.Router.Apps.Should().Contain(app);
+        app.Reports.Should().Be(1, "an app that is also registered as an observer is told once");
+        fixture.Services.GetRequiredService<HandlersApp>().Handlers.Should().ContainSingle()
+            .Which.Should().BeSameAs(fixture.Services.GetRequiredService<PingHandler>());
+    }
+
+    [Fact]
+    public async Task ConfigureRouter_FromConfiguration_BindsAndRejectsUnknownKeys()
+    {
+        var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Router:MaxConcurrentMessages"] = "8",
+            ["Router:SendRetryDelay"] = "00:00:05",
+        }).Build().GetSection("Router");
+        await using var fixture = RouterFixture.Create(rapid => rapid.ConfigureRouter(section));
+
+        var options = fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RapidSmsOptions>>().Value;
+        (options.MaxConcurrentMessages, options.SendRetryDelay).Should().Be((8, TimeSpan.FromSeconds(5)));
+
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Router:MaxConcurency"] = "8" }).Build().GetSection("Router");
+        var act = () => RouterFixture.Create(rapid => rapid.ConfigureRouter(bad));
+        act.Should().Throw<InvalidOperationException>().WithMessage("*MaxConcurency*");
+    }
+}

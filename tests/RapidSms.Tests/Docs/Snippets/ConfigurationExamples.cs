@@ -55,8 +55,8 @@ public static class ConfigurationExamples
     public static void RouterFromConfiguration(HostApplicationBuilder builder)
     {
         // <router-from-configuration>
-        builder.Services.AddOptions<RapidSmsOptions>()
-            .Bind(builder.Configuration.GetSection("RapidSms:Router"), o => o.ErrorOnUnknownConfiguration = true);
+        builder.Services.AddRapidSms(rapid => rapid
+            .ConfigureRouter(builder.Configuration.GetSection("RapidSms:Router")));
         // </router-from-configuration>
     }
 
