@@ -1,3 +1,4 @@
+using RapidSms.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RapidSms.Tests.Infrastructure;
@@ -6,11 +7,11 @@ namespace RapidSms.Tests.Apps;
 
 public sealed class AppIsolationTests
 {
-    private static (RouterFixture Fixture, RecordingApp[] Apps, CapturingLoggerProvider Logs) Create(int count = 3)
+    private static (RouterFixture Fixture, RecordingApp[] Apps, ListLoggerProvider Logs) Create(int count = 3)
     {
         var journal = new List<string>();
         var apps = Enumerable.Range(1, count).Select(i => new RecordingApp($"app{i}", journal)).ToArray();
-        var logs = new CapturingLoggerProvider();
+        var logs = new ListLoggerProvider();
         var fixture = RouterFixture.Create(
             rapid =>
             {
@@ -56,8 +57,8 @@ public sealed class AppIsolationTests
 
         fixture.Journal.Should().Contain([$"app3.{phase}", "app3.cleanup"]);
         fixture.Backend("a").Calls.Should().ContainSingle().Which.Message.Text.Should().Be("default reply");
-        logs.Entries.Should().ContainSingle(e => e.EventId.Name == "AppFailed")
-            .Which.Should().Match<(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception)>(
+        logs.Records.Should().ContainSingle(e => e.EventId.Name == "AppFailed")
+            .Which.Should().Match<LogRecord>(
                 e => e.Exception == boom && e.Level == LogLevel.Error && e.Message.Contains("app2") && e.Message.Contains(phase));
     }
 
@@ -86,7 +87,7 @@ public sealed class AppIsolationTests
 
         result.Succeeded.Should().BeTrue();
         fixture.Journal.Should().Equal("app3.outgoing", "app2.outgoing", "app1.outgoing");
-        logs.Entries.Should().Contain(e => e.EventId.Name == "AppFailed" && e.Message.Contains("outgoing"));
+        logs.Records.Should().Contain(e => e.EventId.Name == "AppFailed" && e.Message.Contains("outgoing"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using RapidSms.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Text.RegularExpressions;
@@ -132,14 +133,14 @@ public sealed class MessageLogAppTests
     [Fact]
     public async Task MessageLog_LogsIncomingAndOutgoing()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var fixture = RouterFixture.Create(
             rapid => rapid.AddMessageLog().AddHandler<PingHandler>().AddBackend("a", b => b.Use<TestBackend, TestBackendOptions>()),
             services => services.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)));
 
         var message = await fixture.Backend("a").InjectAsync("+256700000001", "ping");
 
-        var entries = logs.Entries.Where(e => e.Category == typeof(MessageLogApp).FullName).Select(e => e.Message).ToList();
+        var entries = logs.Records.Where(e => e.Category == typeof(MessageLogApp).FullName).Select(e => e.Message).ToList();
         entries.Should().Contain($"In {message.Id} from a:+256700000001");
         entries.Should().Contain($"Out {message.Responses[0].Id} to a:+256700000001 in response to {message.Id}");
     }

@@ -1,3 +1,4 @@
+using RapidSms.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -137,7 +138,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Shutdown_LoopRefusedByClosedRouter_IsNotRestartedOrLoggedAsCrash()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new ListLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs);
         builder.Services.AddRapidSms(rapid => rapid
@@ -164,6 +165,6 @@ public sealed class ShutdownTests
         await host.StopAsync();
 
         runs.Should().Be(1);
-        logs.Entries.Should().NotContain(e => e.EventId.Name == "BackendLoopFailed");
+        logs.Records.Should().NotContain(e => e.EventId.Name == "BackendLoopFailed");
     }
 }
