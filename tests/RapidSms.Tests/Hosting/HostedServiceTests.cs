@@ -81,6 +81,42 @@ public sealed class HostedServiceTests
     }
 
     [Fact]
+    public async Task ReceiveLoop_ThatCrashes_WaitsForTheBackOffOnTheInjectedClock()
+    {
+        var time = new ManualTimeProvider();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddRapidSms(rapid => rapid
+            .ConfigureRouter(o => o.BackendRestartDelay = TimeSpan.FromSeconds(10))
+            .AddBackend("flaky", b => b.Use<TestBackend, TestBackendOptions>()));
+        using var host = builder.Build();
+        var backend = host.Services.GetRequiredService<IRouter>().GetBackend<TestBackend>("flaky");
+        var runs = 0;
+        var secondRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Loop = async token =>
+        {
+            if (Interlocked.Increment(ref runs) == 1)
+            {
+                throw new IOException("device unplugged");
+            }
+
+            secondRun.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, token);
+        };
+        await host.StartAsync();
+
+        // The restart waits 8 to 12 seconds (10 s with jitter) on the injected clock.
+        await time.WaitForScheduledTimersAsync(1).WaitAsync(Timeout);
+        time.Advance(TimeSpan.FromSeconds(7.9));
+        Volatile.Read(ref runs).Should().Be(1);
+        time.Advance(TimeSpan.FromSeconds(4.2));
+        await secondRun.Task.WaitAsync(Timeout);
+
+        await host.StopAsync();
+        runs.Should().Be(2);
+    }
+
+    [Fact]
     public async Task Shutdown_DrainsInFlightMessages_RepliesStillGoOut_ThenStopsBackends()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
