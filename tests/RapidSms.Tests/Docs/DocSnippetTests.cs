@@ -51,7 +51,7 @@ public sealed class DocSnippetTests
             .ToList();
 
         examples.Select(b => Path.GetFileName(b.Source)).Should().Equal(
-            "FileDropOptions.cs", "FileDropBackend.cs", "FileDropBackendBuilderExtensions.cs");
+            "ConsoleBackend.cs", "FileDropOptions.cs", "FileDropBackend.cs", "FileDropBackendBuilderExtensions.cs");
         foreach (var example in examples)
         {
             example.Language.Should().Be("csharp");
