@@ -125,6 +125,7 @@ public sealed class TelemetryTests
     {
         var log = typeof(RapidSmsTelemetry).Assembly.GetType("RapidSms.Log", throwOnError: true)!;
         var events = log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+            .Concat(typeof(MessageLogApp).GetMethods(BindingFlags.NonPublic | BindingFlags.Static))
             .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
             .OfType<LoggerMessageAttribute>()
             .ToList();
