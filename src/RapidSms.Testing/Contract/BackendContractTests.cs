@@ -310,7 +310,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     {
         private readonly Lock _gate = new();
         private readonly List<IncomingMessage> _received = [];
-        private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
+        private readonly CountWaiters _waiters = new();
 
         public IReadOnlyList<IncomingMessage> Received
         {
@@ -334,14 +334,7 @@ public abstract class BackendContractTests : IAsyncLifetime
             lock (_gate)
             {
                 _received.Add(message);
-                for (var i = _waiters.Count - 1; i >= 0; i--)
-                {
-                    if (_received.Count >= _waiters[i].Count)
-                    {
-                        (ready ??= []).Add(_waiters[i].Signal);
-                        _waiters.RemoveAt(i);
-                    }
-                }
+                ready = _waiters.TakeReady(_received.Count);
             }
 
             ready?.ForEach(s => s.TrySetResult());
@@ -350,7 +343,7 @@ public abstract class BackendContractTests : IAsyncLifetime
 
         public async Task<IReadOnlyList<IncomingMessage>> WaitForReceivedAsync(int count, CancellationToken cancellationToken)
         {
-            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            TaskCompletionSource signal;
             lock (_gate)
             {
                 if (_received.Count >= count)
@@ -358,10 +351,21 @@ public abstract class BackendContractTests : IAsyncLifetime
                     return [.. _received];
                 }
 
-                _waiters.Add((count, signal));
+                signal = _waiters.Add(count);
             }
 
-            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _waiters.Remove(signal);
+                }
+            }
+
             return Received;
         }
     }

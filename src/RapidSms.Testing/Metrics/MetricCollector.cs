@@ -28,7 +28,7 @@ public sealed class MetricCollector<T> : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<CollectedMeasurement<T>> _measurements = [];
-    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
+    private readonly CountWaiters _waiters = new();
     private readonly MeterListener _listener;
     private readonly TimeProvider _timeProvider;
     private readonly object? _scope;
@@ -183,7 +183,7 @@ public sealed class MetricCollector<T> : IDisposable
     public async Task<IReadOnlyList<CollectedMeasurement<T>>> WaitForMeasurementsAsync(int minCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minCount);
-        (int Count, TaskCompletionSource Signal) waiter;
+        TaskCompletionSource signal;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -192,19 +192,18 @@ public sealed class MetricCollector<T> : IDisposable
                 return [.. _measurements];
             }
 
-            waiter = (minCount, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            _waiters.Add(waiter);
+            signal = _waiters.Add(minCount);
         }
 
         try
         {
-            await waiter.Signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             lock (_gate)
             {
-                _waiters.Remove(waiter);
+                _waiters.Remove(signal);
             }
         }
 
@@ -223,8 +222,7 @@ public sealed class MetricCollector<T> : IDisposable
             }
 
             _disposed = true;
-            pending = _waiters.Select(w => w.Signal).ToList();
-            _waiters.Clear();
+            pending = _waiters.TakeAll();
         }
 
         _listener.Dispose();
@@ -259,14 +257,7 @@ public sealed class MetricCollector<T> : IDisposable
             }
 
             _measurements.Add(measurement);
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_measurements.Count >= _waiters[i].Count)
-                {
-                    (ready ??= []).Add(_waiters[i].Signal);
-                    _waiters.RemoveAt(i);
-                }
-            }
+            ready = _waiters.TakeReady(_measurements.Count);
         }
 
         ready?.ForEach(s => s.TrySetResult());
