@@ -15,15 +15,7 @@ public static class BackendBuilderExtensions
         where TBackend : BackendBase
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var optionsType = OptionsTypeOf(typeof(TBackend));
-        if (optionsType is not null)
-        {
-            Register(builder, typeof(TBackend), optionsType, typeof(TBackend).Name, configuration: null);
-            return builder;
-        }
-
-        EnsureSingleEngine(builder);
-        builder.Services.AddSingleton(new BackendRegistration(builder.Name, typeof(TBackend), null, typeof(TBackend).Name, null));
+        Register(builder, typeof(TBackend), OptionsTypeOf(typeof(TBackend)), typeof(TBackend).Name, configuration: null);
         return builder;
     }
 
