@@ -18,17 +18,20 @@ public sealed class FileDropBackendTests : IDisposable
 
     public void Dispose() => _root.Delete(recursive: true);
 
+    /// <summary>A host answering PING through a file-drop backend that polls fast.</summary>
+    private Task<DocsHost> StartPingHostAsync() => DocsHost.StartAsync(rapid => rapid
+        .AddHandler<PingHandler>()
+        .AddBackend("files", b => b.UseFileDrop(o =>
+        {
+            o.InboxPath = Inbox;
+            o.OutboxPath = Outbox;
+            o.PollInterval = TimeSpan.FromMilliseconds(20);
+        })));
+
     [Fact]
     public async Task Host_FileInInbox_IsReceivedAndItsReplyWrittenToTheOutbox()
     {
-        await using var host = await DocsHost.StartAsync(rapid => rapid
-            .AddHandler<PingHandler>()
-            .AddBackend("files", b => b.UseFileDrop(o =>
-            {
-                o.InboxPath = Inbox;
-                o.OutboxPath = Outbox;
-                o.PollInterval = TimeSpan.FromMilliseconds(20);
-            })));
+        await using var host = await StartPingHostAsync();
 
         var reply = WaitForFileAsync(Outbox, "*.txt");
         var gone = WaitForDeletionAsync(Path.Combine(Inbox, "0001.txt"));
@@ -63,14 +66,7 @@ public sealed class FileDropBackendTests : IDisposable
     [Fact]
     public async Task Host_FileWithoutIdentity_IsSetAsideAndLaterFilesStillArrive()
     {
-        await using var host = await DocsHost.StartAsync(rapid => rapid
-            .AddHandler<PingHandler>()
-            .AddBackend("files", b => b.UseFileDrop(o =>
-            {
-                o.InboxPath = Inbox;
-                o.OutboxPath = Outbox;
-                o.PollInterval = TimeSpan.FromMilliseconds(20);
-            })));
+        await using var host = await StartPingHostAsync();
 
         var rejected = WaitForFileAsync(Inbox, "*.rejected");
         var reply = WaitForFileAsync(Outbox, "*.txt");
