@@ -25,8 +25,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
 
     private readonly IServiceProvider _services;
     private readonly Lock _appsGate = new();
-    private IApp[]? _apps;
-    private IDeliveryReportObserver[] _observers = [];
+    private AppSet? _appSet;
     private readonly Dictionary<string, BackendBase> _backends;
     private readonly BackendBase[] _backendList;
     private readonly RapidSmsOptions _options;
@@ -76,7 +75,9 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
     /// The apps, resolved on first use rather than in the constructor, so that an app may take
     /// <see cref="IRouter"/> in its own constructor (apps send messages of their own).
     /// </summary>
-    private IApp[] AppList => Volatile.Read(ref _apps) ?? ResolveApps();
+    private IApp[] AppList => Resolved.Apps;
+
+    private AppSet Resolved => Volatile.Read(ref _appSet) ?? ResolveApps();
 
     public IReadOnlyCollection<BackendBase> Backends => _backendList;
 
@@ -225,8 +226,7 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
             RouterMetrics.Backend(report.Backend),
             new(RapidSmsTelemetry.DeliveryStatusTag, StatusName(report.Status)));
 
-        _ = AppList;
-        foreach (var observer in _observers)
+        foreach (var observer in Resolved.Observers)
         {
             try
             {
@@ -645,11 +645,11 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
         }
     }
 
-    private IApp[] ResolveApps()
+    private AppSet ResolveApps()
     {
         lock (_appsGate)
         {
-            if (_apps is { } resolved)
+            if (_appSet is { } resolved)
             {
                 return resolved;
             }
@@ -657,13 +657,17 @@ internal sealed class MessageRouter : IRouter, IAsyncDisposable
             var apps = _services.GetServices<IApp>().ToArray();
 
             // Apps that observe delivery reports come first, in app order, then other observers.
-            _observers = apps.OfType<IDeliveryReportObserver>()
+            var observers = apps.OfType<IDeliveryReportObserver>()
                 .Concat(_services.GetServices<IDeliveryReportObserver>().Where(o => o is not IApp app || !apps.Contains(app)))
                 .ToArray();
-            Volatile.Write(ref _apps, apps);
-            return apps;
+            var set = new AppSet(apps, observers);
+            Volatile.Write(ref _appSet, set);
+            return set;
         }
     }
+
+    /// <summary>The apps and delivery report observers, resolved together and published at once.</summary>
+    private sealed record AppSet(IApp[] Apps, IDeliveryReportObserver[] Observers);
 
     private static List<(string Backend, IReadOnlyList<string> Identities)> GroupByBackend(IReadOnlyList<Connection> connections)
     {
