@@ -50,10 +50,11 @@ die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 # Test prerequisites. Everything here is idempotent: a second run installs nothing.
 # ---------------------------------------------------------------------------------------------
 
-# Debian packages the integration tests start as real peers (see PEERS.md), for example:
-#   ngircd dovecot-imapd python3-aiosmtpd kannel socat
+# Debian packages the integration tests start as real peers (see PEERS.md):
+#   IRC: ngircd; IMAP and SMTP: dovecot-imapd, python3-aiosmtpd; Kannel: kannel;
+#   serial pseudo-terminals: socat; PDU cross-checks: gammu.
 # Node and npm are added automatically when tests/peers holds npm projects.
-APT_PACKAGES=()
+APT_PACKAGES=(ngircd dovecot-imapd python3-aiosmtpd kannel socat gammu)
 
 # npm projects (package.json + package-lock.json) under tests/peers, such as the SMPP server.
 npm_projects() {

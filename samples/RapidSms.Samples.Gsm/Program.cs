@@ -1,0 +1,2 @@
+// The Gsm sample host is written with the backend.
+return 0;

@@ -1,0 +1,2 @@
+// The Kannel sample host is written with the backend.
+return 0;
