@@ -275,3 +275,18 @@ public sealed class PeerProcess : IAsyncDisposable
         LineReceived?.Invoke(line);
     }
 }
+
+/// <summary>
+/// Skips a <see cref="RapidSms.Testing.BackendContractTests"/> subclass, with a reason naming what to install,
+/// when its peer is missing on a developer machine; like <see cref="PeerFactAttribute"/>, it never skips when
+/// peers are required.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class RequiresPeerAttribute(string install, params string[] programs) : RapidSms.Testing.ContractSkipConditionAttribute
+{
+    /// <summary>Files or folders, relative to the repository root, that must exist too.</summary>
+    public string[]? Paths { get; init; }
+
+    /// <inheritdoc />
+    public override string? SkipReason => Peers.Required ? null : Peers.MissingReason(install, programs, Paths);
+}

@@ -178,7 +178,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     }
 
     /// <summary>A message from the outside world reaches the apps on this backend, from its sender, with its text.</summary>
-    [Fact]
+    [ContractFact]
     public async Task Receive_MessageFromPeer_ReachesAppWithBackendIdentityAndText()
     {
         using var timeout = new CancellationTokenSource(Timeout);
@@ -194,7 +194,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     }
 
     /// <summary>Text beyond ASCII arrives unchanged from the peer to the apps and from the router to the peer.</summary>
-    [Fact]
+    [ContractFact]
     public async Task UnicodeText_BothDirections_ArrivesUnchanged()
     {
         using var timeout = new CancellationTokenSource(Timeout);
@@ -211,7 +211,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     }
 
     /// <summary>A reply goes back through the backend the message came in on, to its sender.</summary>
-    [Fact]
+    [ContractFact]
     public async Task Reply_ToIncomingMessage_GoesBackThroughSameBackendToSender()
     {
         using var timeout = new CancellationTokenSource(Timeout);
@@ -228,7 +228,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     }
 
     /// <summary>One outgoing message to several identities reaches each, with one result per identity.</summary>
-    [Fact]
+    [ContractFact]
     public async Task Send_ToSeveralIdentities_ReachesEachWithOneResultPerIdentity()
     {
         using var timeout = new CancellationTokenSource(Timeout);
@@ -260,7 +260,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     }
 
     /// <summary>A burst of messages from one identity arrives complete, and in order.</summary>
-    [Fact]
+    [ContractFact]
     public async Task Receive_BurstFromOneIdentity_ArrivesCompleteAndInOrder()
     {
         using var timeout = new CancellationTokenSource(Timeout);
@@ -286,7 +286,7 @@ public abstract class BackendContractTests : IAsyncLifetime
     }
 
     /// <summary>Stopping the host after traffic returns within the time limit, and logs no error.</summary>
-    [Fact]
+    [ContractFact]
     public async Task Stop_AfterTraffic_StopsCleanly()
     {
         using var timeout = new CancellationTokenSource(Timeout);
