@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using RapidSms.Backends.Http.Hosting;
 
 namespace RapidSms.Backends.Http;
 
@@ -48,8 +50,9 @@ public sealed class WebhookListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(backend);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
+        builder.Services.AddSingleton<ILoggerFactory>(new QuietLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance));
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options => options.AddServerHeader = false);
         builder.WebHost.UseUrls(listenUrl.GetLeftPart(UriPartial.Authority));
         var app = builder.Build();
