@@ -380,8 +380,15 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         await using (stream.ConfigureAwait(false))
         {
             var charset = response.Content.Headers.ContentType?.CharSet;
-            var encoding = charset is not null && WebhookParameters.TryGetEncoding(charset.Trim('"'), out var found) ? found : Encoding.UTF8;
-            using var reader = new StreamReader(stream, Encoding.GetEncoding(encoding.CodePage), detectEncodingFromByteOrderMarks: true);
+            var encoding = Encoding.UTF8;
+            if (charset is not null && WebhookParameters.TryGetEncoding(charset.Trim('"'), out var found))
+            {
+                // A gateway's answer is read leniently: a bad byte must not turn a sent message into an error.
+                encoding = (Encoding)found.Clone();
+                encoding.DecoderFallback = DecoderFallback.ReplacementFallback;
+            }
+
+            using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
             var buffer = new char[MaxResponseBodyChars];
             var total = 0;
             int read;

@@ -147,11 +147,14 @@ internal sealed class WebhookParameters : IDisposable
 
         try
         {
-            var found = CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
-            encoding = Encoding.GetEncoding(found.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            // The code pages (windows-1252 and friends) are not registered globally: ask their provider directly.
+            var provider = CodePagesEncodingProvider.Instance;
+            encoding = provider.GetEncoding(name) is { } codePage
+                ? provider.GetEncoding(codePage.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)!
+                : Encoding.GetEncoding(Encoding.GetEncoding(name).CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
             return true;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
             encoding = UrlEncoded.StrictUtf8;
             return false;
