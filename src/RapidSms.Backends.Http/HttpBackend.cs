@@ -247,7 +247,20 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     {
         var options = Options;
         var values = new TemplateValues(identity, message.Text, message.Id, Name);
-        using var request = BuildRequest(options, values);
+        HttpRequestMessage request;
+        try
+        {
+            request = BuildRequest(options, values);
+        }
+        catch (UriFormatException ex)
+        {
+            // The template filled in for this recipient is not a valid URL: sending again cannot help.
+            var invalid = RecipientResult.Failed(identity, $"SendSmsUrl filled in for this recipient is not a valid URL: {ex.Message}") with { Backend = Name };
+            Log.SendFailed(Logger, Name, message.Id, identity, isTransient: false, invalid.Error!);
+            return invalid;
+        }
+
+        using var disposeRequest = request;
         using var timeout = new CancellationTokenSource(options.SendTimeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var client = _httpClientFactory?.CreateClient(HttpClientName) ?? (_ownClient ??= CreateOwnClient());

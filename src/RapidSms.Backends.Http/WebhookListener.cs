@@ -53,7 +53,13 @@ public sealed class WebhookListener : IAsyncDisposable
         builder.Services.AddSingleton<ILoggerFactory>(new QuietLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance));
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(options => options.AddServerHeader = false);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
+        {
+            options.AddServerHeader = false;
+
+            // GET webhooks carry the message in the URL: let the backend's own size limit (413) decide, not Kestrel's 8 KiB.
+            options.Limits.MaxRequestLineSize = Math.Max(options.Limits.MaxRequestLineSize, 80 * 1024);
+        });
         builder.WebHost.UseUrls(listenUrl.GetLeftPart(UriPartial.Authority));
         var app = builder.Build();
 

@@ -148,6 +148,19 @@ public sealed class HttpInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_LongQueryWithinLimit_IsAcceptedAndBeyondItGets413()
+    {
+        var text = new string('w', 20_000);
+
+        var accepted = await _client.GetAsync(Webhook + "?phone=1&message=" + text, _timeout.Token);
+        var refused = await _client.GetAsync(Webhook + "?phone=1&message=" + new string('v', 70_000), _timeout.Token);
+
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK, "the self-hosted listener lets MaxRequestSize, not Kestrel's 8 KiB request line, decide");
+        Host.App.Received.Should().ContainSingle().Which.Text.Should().Be(text);
+        refused.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
     public async Task Post_UnsupportedContentType_Answers415()
     {
         var response = await _client.PostAsync(Webhook, new StringContent("phone=1", Encoding.UTF8, "text/xml"), _timeout.Token);

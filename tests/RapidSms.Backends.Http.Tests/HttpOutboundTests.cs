@@ -220,6 +220,18 @@ public sealed class HttpOutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TemplateYieldsInvalidUrlForOneRecipient_FailsThatRecipientOnly()
+    {
+        var router = await StartAsync(o => o.SendSmsUrl = "http://{identity}.gw.example/send?text={text}");
+
+        var result = await router.SendOutgoingAsync(new OutgoingMessage([new Connection("gw", "bad host")], "hi"), _timeout.Token);
+
+        var failure = result.Recipients.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeFalse();
+        failure.Error.Should().Contain("not a valid URL");
+    }
+
+    [Fact]
     public async Task NoSendUrl_FailsPermanentlyWithReason()
     {
         var router = await StartAsync(_ => { });

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace RapidSms.Backends.Http.Protocol;
@@ -45,7 +46,9 @@ internal sealed class WebhookParameters : IDisposable
             return (null, StatusCodes.Status413PayloadTooLarge, $"The query string is longer than {maxBytes} bytes.");
         }
 
-        if (!HttpMethods.IsPost(request.Method) || request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey(HeaderNames.TransferEncoding)))
+        var canHaveBody = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+            ?? (request.ContentLength > 0 || request.Headers.ContainsKey(HeaderNames.TransferEncoding));
+        if (!HttpMethods.IsPost(request.Method) || request.ContentLength == 0 || !canHaveBody)
         {
             return (new WebhookParameters(query, null, UrlEncoded.StrictUtf8, null), StatusCodes.Status200OK, null);
         }
