@@ -194,6 +194,22 @@ public sealed class KannelIntegrationTests : IAsyncLifetime
         Host.Logs.Records.Should().NotContain(r => r.Message.Contains(KannelPeer.Password, StringComparison.Ordinal));
     }
 
+    [PeerFact(KannelPeer.Install, "bearerbox", "smsbox")]
+    public async Task RapidSmsDown_KannelRetriesGetUrl_MessageArrivesAfterRestart()
+    {
+        await StartAsync();
+        await Host.DisposeAsync();
+        _host = null;
+
+        // Nobody listens now: smsbox's get-url fails and is queued for another try (http-request-retry).
+        await Kannel.SendToBackendAsync("+256700000050", "sent while RapidSms was down", _timeout.Token);
+        _host = await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackend("kannel", b => b.UseKannel(o => Kannel.Configure(o))));
+
+        var received = await WaitAsync(() => Host.App.WaitForReceivedAsync(1, _timeout.Token));
+        received.Single().Text.Should().Be("sent while RapidSms was down");
+        received.Single().Connection.Identity.Should().Be("+256700000050");
+    }
+
     private async Task StartAsync(string? secret = null, Action<KannelOptions>? configure = null)
     {
         _kannel = await KannelPeer.StartAsync(secret);
