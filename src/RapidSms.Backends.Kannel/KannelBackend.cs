@@ -74,6 +74,13 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
                 $"DeliveryReportUrl '{options.DeliveryReportUrl}' is not an absolute http:// or https:// URL.");
         }
 
+        if ((options.Username is null && !options.SendSmsParams.ContainsKey("username"))
+            || (options.Password is null && !options.SendSmsParams.ContainsKey("password")))
+        {
+            throw HttpBackend.InvalidOption(nameof(KannelOptions.Username),
+                "Set Username and Password (or username and password in SendSmsParams) to a sendsms-user group of kannel.conf: Kannel refuses sendsms without them.");
+        }
+
         _authenticator = new WebhookAuthenticator(options.SharedSecret, "X-RapidSms-Secret", options.SharedSecretParameter, null, null);
         _extraParams = [.. options.SendSmsParams];
         _dlrUrl = options.DeliveryReportUrl;

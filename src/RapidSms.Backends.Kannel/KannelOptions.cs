@@ -21,10 +21,10 @@ public sealed class KannelOptions
     /// </summary>
     public IDictionary<string, string> SendSmsParams { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The <c>sendsms-user</c> username. Defaults to none (then <see cref="SendSmsParams"/> must carry it).</summary>
+    /// <summary>The <c>sendsms-user</c> username. Required, here or as <c>username</c> in <see cref="SendSmsParams"/>.</summary>
     public string? Username { get; set; }
 
-    /// <summary>The <c>sendsms-user</c> password. Never logged. Defaults to none.</summary>
+    /// <summary>The <c>sendsms-user</c> password. Required, here or as <c>password</c> in <see cref="SendSmsParams"/>. Never logged.</summary>
     public string? Password { get; set; }
 
     /// <summary>The sender number or name (<c>from</c>); Kannel refuses a message without one unless a global sender is set. Defaults to none.</summary>

@@ -111,6 +111,7 @@ public sealed class SendSmsUrlTests
             o.SendSmsParams["account"] = "clinic";
             o.SendSmsParams["text"] = "ignored";
             o.Username = "typed";
+            o.Password = null;
         });
 
         var query = Parse(backend.BuildSendSmsUrl(new OutgoingMessage(new Connection("k", "1"), "hi"), "1"));
@@ -143,7 +144,7 @@ public sealed class SendSmsUrlTests
 
     private static KannelBackend Configure(Action<KannelOptions> configure)
     {
-        var options = new KannelOptions();
+        var options = new KannelOptions { Username = "u", Password = "p" };
         configure(options);
         var backend = new KannelBackend();
         backend.Configure(options);

@@ -17,6 +17,8 @@ public sealed class KannelWebhookTests : IAsyncLifetime
     {
         _host = await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackend("k", b => b.UseKannel(o =>
         {
+            o.Username = "rapidsms";
+            o.Password = "secret";
             o.ListenUrl = "http://127.0.0.1:0";
             o.ReceivePath = "/kannel";
         })));
@@ -129,11 +131,14 @@ public sealed class KannelConfigurationTests
     [InlineData("Priority", "7", "Priority")]
     [InlineData("DeliveryReportMask", "64", "DeliveryReportMask")]
     [InlineData("Nonsense", "1", "unknown option 'Nonsense'")]
-    public async Task BadOption_FailsAtStartNamingBackendAndProblem(string key, string value, string expected)
+    [InlineData("Password", null, "Set Username and Password")]
+    public async Task BadOption_FailsAtStartNamingBackendAndProblem(string key, string? value, string expected)
     {
         var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["B:k:Engine"] = "kannel",
+            ["B:k:Username"] = "u",
+            ["B:k:Password"] = "p",
             [$"B:k:{key}"] = value,
         }).Build().GetSection("B");
 
