@@ -9,7 +9,14 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //
 //   dotnet run -c Release --project bench/RapidSms.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project bench/RapidSms.Benchmarks -- --filter '*' --job short
+// bench/webhook/run.sh starts this program as the server wrk measures (see WebhookHost.cs).
+if (args is ["webhook-host", .. var rest])
+{
+    return await RapidSms.Benchmarks.WebhookHost.RunAsync(rest);
+}
+
 var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsMutator());
 
 BenchmarkSwitcher.FromAssembly(typeof(RapidSms.Benchmarks.RouterBenchmarks).Assembly).Run(args, config);
+return 0;

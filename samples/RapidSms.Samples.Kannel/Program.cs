@@ -1,2 +1,36 @@
-// The Kannel sample host is written with the backend.
-return 0;
+// An SMS service in front of Kannel: Kannel's get-url brings each message a phone sends, the
+// handlers answer, the answers go out through Kannel's sendsms, and Kannel's delivery reports
+// are logged. Everything about Kannel is in appsettings.json. See README.md next to this file.
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RapidSms;
+using RapidSms.Samples.Kannel;
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = args,
+
+    // appsettings.json is copied next to the program; find it wherever `dotnet run` starts from.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+try
+{
+    builder.Services.AddRapidSms(rapid => rapid
+        .AddHandler<PingHandler>()
+        .AddHandler<EchoHandler>()
+        .AddHandler<HelpHandler>()
+        .AddDefaultResponse()
+        .AddDeliveryReportObserver<DeliveryLog>()
+        .AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
+
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is BackendConfigurationException or OptionsValidationException)
+{
+    // A configuration mistake: say what is wrong in one line, not with a stack trace.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}

@@ -1,0 +1,508 @@
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RapidSms.Backends.Http.Hosting;
+using RapidSms.Backends.Http.Protocol;
+
+namespace RapidSms.Backends.Http;
+
+/// <summary>
+/// The generic HTTP gateway backend (RapidSMS's http backend): receives messages on a webhook, by GET query,
+/// POST form or JSON body, and sends each outgoing message as one templated HTTP request per recipient.
+/// </summary>
+/// <remarks>
+/// <para>Host the webhook in an ASP.NET Core app with <c>app.MapRapidSmsHttp(pattern, backendName)</c>, or let the
+/// backend run its own Kestrel listener on <see cref="HttpOptions.ListenUrl"/>. A request gets 200 only after the
+/// router has processed the message; 400 names a missing parameter, 413 means too large, 401/403 a missing or
+/// wrong secret, 503 that the host is shutting down.</para>
+/// <para>Sending: 2xx (and <see cref="HttpOptions.SuccessPattern"/>, when set) is success; timeouts, connection
+/// failures, 408, 429 and 5xx are transient (the router retries them with back-off and jitter); other statuses are
+/// permanent.</para>
+/// </remarks>
+[BackendEngine("http", Aliases = ["rapidsms.backends.http.RapidHttpBackend"])]
+public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
+{
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client outgoing requests use: <c>RapidSms.Http</c>.</summary>
+    public const string HttpClientName = "RapidSms.Http";
+
+    private const int MaxResponseBodyChars = 64 * 1024;
+    private static readonly byte[] OkBody = "OK"u8.ToArray();
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly IHttpClientFactory? _httpClientFactory;
+    private readonly ILoggerFactory _loggerFactory;
+    private HttpClient? _ownClient;
+    private WebhookAuthenticator _authenticator = new(null, "X-RapidSms-Secret", null, null, null);
+    private MessageTemplate? _url;
+    private (string Name, MessageTemplate Value)[] _params = [];
+    private KeyValuePair<string, string>[] _headers = [];
+    private Regex? _success;
+    private Regex? _messageId;
+    private WebhookListener? _listener;
+
+    /// <summary>Creates the backend; the host does this.</summary>
+    /// <param name="httpClientFactory">Creates the client for outgoing requests (named <see cref="HttpClientName"/>); without one the backend keeps its own.</param>
+    /// <param name="loggerFactory">Where the self-hosted listener logs.</param>
+    public HttpBackend(IHttpClientFactory? httpClientFactory = null, ILoggerFactory? loggerFactory = null)
+    {
+        _httpClientFactory = httpClientFactory;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
+    public Uri? ListenAddress => _listener?.Address;
+
+    /// <inheritdoc />
+    protected override void OnConfigure(HttpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _authenticator = CreateAuthenticator(options);
+        if (options.ListenUrl is not null)
+        {
+            ParseListenUrl(options.ListenUrl, nameof(HttpOptions.ListenUrl));
+        }
+
+        _success = CompilePattern(options.SuccessPattern, nameof(HttpOptions.SuccessPattern));
+        _messageId = CompilePattern(options.MessageIdPattern, nameof(HttpOptions.MessageIdPattern));
+        _headers = [.. options.SendSmsHeaders];
+        if (options.SendSmsUrl is null)
+        {
+            return;
+        }
+
+        _url = ParseTemplate(options.SendSmsUrl, nameof(HttpOptions.SendSmsUrl));
+        if (!Uri.TryCreate(_url.Render(new TemplateValues("0", "x", "0", "b")), UriKind.Absolute, out var sample)
+            || (sample.Scheme != Uri.UriSchemeHttp && sample.Scheme != Uri.UriSchemeHttps))
+        {
+            throw InvalidOption(nameof(HttpOptions.SendSmsUrl), $"SendSmsUrl '{options.SendSmsUrl}' is not an absolute http:// or https:// URL.");
+        }
+
+        _params = [.. options.SendSmsParams.Select(p => (p.Key, ParseTemplate(p.Value, $"{nameof(HttpOptions.SendSmsParams)}:{p.Key}")))];
+        if (!_url.UsesText && !_params.Any(p => p.Value.UsesText))
+        {
+            throw InvalidOption(nameof(HttpOptions.SendSmsParams), "Neither SendSmsUrl nor SendSmsParams uses {text}: the gateway would never see the message. Add a parameter such as \"text\": \"{text}\".");
+        }
+
+        if (options.SendSmsMethod == HttpSendMethod.Get && options.SendSmsFormat != HttpSendFormat.Query)
+        {
+            throw InvalidOption(nameof(HttpOptions.SendSmsFormat), $"SendSmsFormat {options.SendSmsFormat} needs a body, which GET does not have: set SendSmsMethod to Post, or SendSmsFormat to Query.");
+        }
+    }
+
+    /// <summary>Starts the self-hosted listener when <see cref="HttpOptions.ListenUrl"/> is set.</summary>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_httpClientFactory is null)
+        {
+            _ownClient ??= CreateOwnClient();
+        }
+
+        if (Options.ListenUrl is { } listenUrl && _listener is null)
+        {
+            _listener = await WebhookListener.StartAsync(ParseListenUrl(listenUrl, nameof(HttpOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, cancellationToken)
+                .ConfigureAwait(false);
+            Log.Listening(Logger, Name, _listener.Address);
+        }
+    }
+
+    /// <summary>Stops the self-hosted listener, letting requests in progress finish.</summary>
+    /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_listener is { } listener)
+        {
+            _listener = null;
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _ownClient?.Dispose();
+        _ownClient = null;
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task HandleWebhookAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var response = context.Response;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsPost(request.Method))
+        {
+            response.Headers.Allow = "GET, POST";
+            await RejectAsync(context, StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed: use GET or POST.").ConfigureAwait(false);
+            return;
+        }
+
+        var options = Options;
+        var (parameters, status, error) = await WebhookParameters.ReadAsync(request, options.MaxRequestSize, context.RequestAborted).ConfigureAwait(false);
+        using (parameters)
+        {
+            if (parameters is null)
+            {
+                await RejectAsync(context, status, error!).ConfigureAwait(false);
+                return;
+            }
+
+            if (_authenticator.IsEnabled)
+            {
+                (status, error) = _authenticator.Check(request, parameters);
+                if (error is not null)
+                {
+                    if (status == StatusCodes.Status401Unauthorized && options.BasicAuthUsername is not null)
+                    {
+                        response.Headers.WWWAuthenticate = "Basic realm=\"RapidSms\", charset=\"UTF-8\"";
+                    }
+
+                    await RejectAsync(context, status, error).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            if (!TryRead(parameters, options.IdentityParameter, out var identity, out error)
+                || !TryRead(parameters, options.TextParameter, out var text, out error))
+            {
+                await RejectAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(identity))
+            {
+                await RejectAsync(context, StatusCodes.Status400BadRequest, $"Parameter '{options.IdentityParameter}' is empty.").ConfigureAwait(false);
+                return;
+            }
+
+            await ReceiveAndAnswerAsync(context, identity, text).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<SendResult> SendAsync(OutgoingMessage message, IReadOnlyList<string> identities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(identities);
+        if (_url is null)
+        {
+            Log.NoSendUrl(Logger, Name, message.Id);
+            return SendResult.Failure(identities, $"Backend '{Name}' has no SendSmsUrl configured: it can only receive.");
+        }
+
+        var results = new RecipientResult[identities.Count];
+        if (identities.Count == 1)
+        {
+            results[0] = await SendOneAsync(message, identities[0], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentSends, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, identities.Count), parallel, async (i, token) =>
+                results[i] = await SendOneAsync(message, identities[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        return new SendResult(results);
+    }
+
+    private async ValueTask ReceiveAndAnswerAsync(HttpContext context, string identity, string text)
+    {
+        try
+        {
+            await ReceiveAsync(identity, text, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (RouterClosedException)
+        {
+            Log.RouterClosed(Logger, Name);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The gateway hung up before the router took the message: it did not get a 200, so it sends it again.
+            return;
+        }
+        catch (Exception ex)
+        {
+            Log.ReceiveFailed(Logger, Name, identity, ex);
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = OkBody.Length;
+        await context.Response.Body.WriteAsync(OkBody, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async ValueTask<RecipientResult> SendOneAsync(OutgoingMessage message, string identity, CancellationToken cancellationToken)
+    {
+        var options = Options;
+        var values = new TemplateValues(identity, message.Text, message.Id, Name);
+        HttpRequestMessage request;
+        try
+        {
+            request = BuildRequest(options, values);
+        }
+        catch (UriFormatException ex)
+        {
+            // The template filled in for this recipient is not a valid URL: sending again cannot help.
+            var invalid = RecipientResult.Failed(identity, $"SendSmsUrl filled in for this recipient is not a valid URL: {ex.Message}") with { Backend = Name };
+            Log.SendFailed(Logger, Name, message.Id, identity, isTransient: false, invalid.Error!);
+            return invalid;
+        }
+
+        using var disposeRequest = request;
+        using var timeout = new CancellationTokenSource(options.SendTimeout, TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var client = _httpClientFactory?.CreateClient(HttpClientName) ?? (_ownClient ??= CreateOwnClient());
+        RecipientResult result;
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var body = _success is null && _messageId is null && response.IsSuccessStatusCode
+                ? ""
+                : await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
+            result = Classify(identity, response.StatusCode, response.ReasonPhrase, body);
+            if (result.Succeeded)
+            {
+                Log.Sent(Logger, Name, message.Id, identity, (int)response.StatusCode, result.BackendMessageId);
+                return result;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            result = RecipientResult.Failed(identity, $"The gateway did not answer within {options.SendTimeout}.", isTransient: true);
+        }
+        catch (HttpRequestException ex)
+        {
+            result = RecipientResult.Failed(identity, $"The gateway could not be reached: {ex.Message}", isTransient: true);
+        }
+
+        Log.SendFailed(Logger, Name, message.Id, identity, result.IsTransient, result.Error!);
+        return result;
+    }
+
+    /// <summary>Decides what a gateway response means for one recipient.</summary>
+    internal RecipientResult Classify(string identity, HttpStatusCode status, string? reason, string body)
+    {
+        var code = (int)status;
+        if (code is >= 200 and < 300)
+        {
+            if (_success is not null && !_success.IsMatch(body))
+            {
+                return RecipientResult.Failed(identity, $"HTTP {code}, but the response does not match SuccessPattern: {Shorten(body)}");
+            }
+
+            return RecipientResult.Sent(identity, FindMessageId(body)) with { Backend = Name };
+        }
+
+        var transient = code is 408 or 429 or >= 500;
+        var text = string.IsNullOrWhiteSpace(body) ? $"HTTP {code} {reason}".TrimEnd() : $"HTTP {code} {reason}: {Shorten(body)}";
+        return RecipientResult.Failed(identity, text, transient) with { Backend = Name };
+    }
+
+    private string? FindMessageId(string body)
+    {
+        if (_messageId is null)
+        {
+            return null;
+        }
+
+        var match = _messageId.Match(body);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var group = match.Groups["id"] is { Success: true } named ? named : match.Groups.Count > 1 ? match.Groups[1] : match.Groups[0];
+        return group.Value.Length == 0 ? null : group.Value;
+    }
+
+    private HttpRequestMessage BuildRequest(HttpOptions options, in TemplateValues values)
+    {
+        var url = new StringBuilder(_url!.Render(values, Uri.EscapeDataString));
+        HttpContent? content = null;
+        if (_params.Length > 0)
+        {
+            switch (options.SendSmsMethod == HttpSendMethod.Get ? HttpSendFormat.Query : options.SendSmsFormat)
+            {
+                case HttpSendFormat.Query:
+                    var separator = url.ToString().Contains('?', StringComparison.Ordinal) ? '&' : '?';
+                    foreach (var (name, template) in _params)
+                    {
+                        url.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(template.Render(values)));
+                        separator = '&';
+                    }
+
+                    break;
+                case HttpSendFormat.Form:
+                    var form = new StringBuilder();
+                    foreach (var (name, template) in _params)
+                    {
+                        form.Append(form.Length == 0 ? "" : "&").Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(template.Render(values)));
+                    }
+
+                    content = new StringContent(form.ToString(), Encoding.UTF8, "application/x-www-form-urlencoded");
+                    break;
+                default:
+                    var buffer = new MemoryStream();
+                    using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+                    {
+                        writer.WriteStartObject();
+                        foreach (var (name, template) in _params)
+                        {
+                            writer.WriteString(name, template.Render(values));
+                        }
+
+                        writer.WriteEndObject();
+                    }
+
+                    content = new ByteArrayContent(buffer.ToArray());
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                    break;
+            }
+        }
+
+        var request = new HttpRequestMessage(options.SendSmsMethod == HttpSendMethod.Get ? HttpMethod.Get : HttpMethod.Post, url.ToString())
+        {
+            Content = content,
+        };
+        foreach (var header in _headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value))
+            {
+                content?.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return request;
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var charset = response.Content.Headers.ContentType?.CharSet;
+            var encoding = Encoding.UTF8;
+            if (charset is not null && WebhookParameters.TryGetEncoding(charset.Trim('"'), out var found))
+            {
+                // A gateway's answer is read leniently: a bad byte must not turn a sent message into an error.
+                encoding = (Encoding)found.Clone();
+                encoding.DecoderFallback = DecoderFallback.ReplacementFallback;
+            }
+
+            using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[MaxResponseBodyChars];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+            }
+
+            return new string(buffer, 0, total);
+        }
+    }
+
+    private async ValueTask RejectAsync(HttpContext context, int status, string reason)
+    {
+        Log.RequestRejected(Logger, Name, status, reason);
+        await WriteTextAsync(context, status, reason).ConfigureAwait(false);
+    }
+
+    internal static async ValueTask WriteTextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static bool TryRead(WebhookParameters parameters, string name, out string value, out string error)
+    {
+        switch (parameters.TryGet(name, out value))
+        {
+            case ParameterLookup.Found:
+                error = "";
+                return true;
+            case ParameterLookup.Missing:
+                error = $"Missing parameter '{name}'.";
+                return false;
+            default:
+                error = $"Parameter '{name}' could not be decoded: send text as UTF-8 (or name the charset).";
+                return false;
+        }
+    }
+
+    private static WebhookAuthenticator CreateAuthenticator(HttpOptions options)
+    {
+        if ((options.BasicAuthUsername is null) != (options.BasicAuthPassword is null))
+        {
+            throw InvalidOption(nameof(HttpOptions.BasicAuthPassword), "Set both BasicAuthUsername and BasicAuthPassword, or neither.");
+        }
+
+        return new WebhookAuthenticator(options.SharedSecret, options.SharedSecretHeader, options.SharedSecretParameter, options.BasicAuthUsername, options.BasicAuthPassword);
+    }
+
+    internal static Uri ParseListenUrl(string value, string key)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsDefaultPort && !value.Contains(":80", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{key} '{value}' must be an http:// URL with a port, such as http://0.0.0.0:8080 (port 0 picks a free one).", key);
+        }
+
+        return uri;
+    }
+
+    /// <summary>An option error; the host reports the key with the backend's name.</summary>
+    internal static ArgumentException InvalidOption(string key, string message) => new(message, key);
+
+    private static MessageTemplate ParseTemplate(string template, string key)
+    {
+        try
+        {
+            return MessageTemplate.Parse(template);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"{key}: {ex.Message}", key, ex);
+        }
+    }
+
+    private static Regex? CompilePattern(string? pattern, string key)
+    {
+        if (string.IsNullOrEmpty(pattern))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"{key} '{pattern}' is not a valid regular expression: {ex.Message}", key, ex);
+        }
+    }
+
+    private static HttpClient CreateOwnClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private static string Shorten(string body)
+    {
+        var trimmed = body.Trim();
+        return trimmed.Length <= 200 ? trimmed : trimmed[..200] + "…";
+    }
+}
