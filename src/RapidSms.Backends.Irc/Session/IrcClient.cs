@@ -40,6 +40,7 @@ internal sealed class IrcClient : IAsyncDisposable
     private TaskCompletionSource<Link> _ready = NewReady();
     private Link? _current;
     private long _registrations;
+    private volatile bool _quitting;
 
     public IrcClient(IrcOptions options, IReadOnlyList<IrcChannel> channels, IIrcConnectionFactory factory, TimeProvider time, ILogger logger, string backend)
     {
@@ -95,6 +96,10 @@ internal sealed class IrcClient : IAsyncDisposable
             {
                 break;
             }
+            catch (Exception) when (_quitting)
+            {
+                break;
+            }
             catch (IrcLinkException ex)
             {
                 failure = ex;
@@ -105,6 +110,11 @@ internal sealed class IrcClient : IAsyncDisposable
 #pragma warning restore CA1031
             {
                 failure = ex;
+            }
+
+            if (_quitting)
+            {
+                break;
             }
 
             attempt = registered ? 1 : attempt + 1;
@@ -165,6 +175,7 @@ internal sealed class IrcClient : IAsyncDisposable
     /// <summary>Says goodbye with QUIT, if connected; does not wait for the server.</summary>
     public async Task QuitAsync(string reason, CancellationToken cancellationToken)
     {
+        _quitting = true;
         if (_current is not { } link)
         {
             return;
