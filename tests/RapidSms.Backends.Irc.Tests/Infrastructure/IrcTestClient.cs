@@ -70,6 +70,9 @@ public sealed class IrcTestClient : IAsyncDisposable
 
     public string Nick { get; }
 
+    /// <summary>Raised on the reading task for every line received (PING excepted).</summary>
+    public event Action<IrcTestClient, IrcLine>? LineReceived;
+
     /// <summary>Every line received so far.</summary>
     public IReadOnlyList<IrcLine> All
     {
@@ -235,6 +238,7 @@ public sealed class IrcTestClient : IAsyncDisposable
                     continue;
                 }
 
+                LineReceived?.Invoke(this, line);
                 lock (_gate)
                 {
                     _unread.Add(line);
