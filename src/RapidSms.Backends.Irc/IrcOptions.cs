@@ -30,7 +30,7 @@ public sealed class IrcOptions
 
     /// <summary>The bot's nick. When it is taken, the bot tries it with <c>_</c> appended, then with digits. Defaults to <c>rapidsms</c>.</summary>
     [Required]
-    [RegularExpression(@"^[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]*$", ErrorMessage = "The field Nick must be an IRC nick: a letter or one of []\\`_^{|} first, then letters, digits, - or those characters.")]
+    [RegularExpression(@"^[A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}-]*$", ErrorMessage = "The field Nick must be an IRC nick: a letter or one of []\\`_^{{|}} first, then letters, digits, - or those characters.")]
     public string Nick { get; set; } = "rapidsms";
 
     /// <summary>The user name sent with USER (the <c>user</c> in <c>nick!user@host</c>). Defaults to <see cref="Nick"/>.</summary>
