@@ -113,6 +113,19 @@ public sealed class IrcBackendTests
     }
 
     [Fact]
+    public async Task Start_ChannelWithoutPrefix_FailsWithTheDocumentedMessage()
+    {
+        var settings = Settings();
+        settings["RapidSms:Backends:irc:Channels:0"] = "rapidsms";
+        using var host = Build(settings);
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<BackendConfigurationException>()).Which.Message.Should().Be(
+            "Backend 'irc' (engine 'irc') rejected its options: 'rapidsms' is not a channel to join: write a channel name starting with #, &, + or !, optionally followed by a space and its key. (Parameter 'Channels')");
+    }
+
+    [Fact]
     public async Task SendAsync_InvalidIdentityAmongOthers_FailsAlonePermanently()
     {
         var server = new InMemoryIrcServer();
