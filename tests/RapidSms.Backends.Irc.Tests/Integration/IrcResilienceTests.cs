@@ -51,6 +51,10 @@ public sealed class IrcResilienceTests
         await using var bot = await IrcBotHost.StartAsync(server, o => o.Nick = "rapidbot", timeout.Token);
 
         await server.StopAsync();
+
+        // IRC has no acknowledgements: a line written in the instant before the bot sees the link close is gone
+        // with the link. Once the bot knows it is down, sends wait for the reconnect.
+        await bot.Logs.WaitForAsync(r => r.EventId.Name == "IrcConnectionLost", timeout.Token);
         var sending = bot.Router.SendAsync("sent during the outage", new Connection(IrcBotHost.BackendName, "alice"), timeout.Token);
         await server.RestartAsync();
         await using var alice = await IrcTestClient.ConnectAsync(server.Port, "alice", timeout.Token);
