@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8020, EventName = "IrcFloodDelayed", Level = LogLevel.Trace, Message = "Backend {Backend}: flood control held a line to {Target}")]
     public static partial void FloodDelayed(ILogger logger, string backend, string target);
+
+    [LoggerMessage(EventId = 8021, EventName = "IrcNickRegained", Level = LogLevel.Information, Message = "Backend {Backend} has its own nick {Nick} again")]
+    public static partial void NickRegained(ILogger logger, string backend, string nick);
+
+    [LoggerMessage(EventId = 8022, EventName = "IrcKicked", Level = LogLevel.Warning, Message = "Backend {Backend} was kicked from {Channel} by {By}: {Reason}")]
+    public static partial void Kicked(ILogger logger, string backend, string channel, string by, string reason);
 }

@@ -163,12 +163,43 @@ internal sealed class IrcClient : IAsyncDisposable
                     Log.FloodDelayed(_logger, _backend, target);
                 }
 
-                await link.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                link = await WriteThroughReconnectAsync(link, line, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
             _sendGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes a line; when the link broke, waits for the next one (within <see cref="IrcOptions.SendTimeout"/>) and
+    /// writes it there, so a message that was half out when the link dropped goes on where it stopped instead of
+    /// failing or starting over.
+    /// </summary>
+    private async Task<Link> WriteThroughReconnectAsync(Link link, byte[] line, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await link.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                return link;
+            }
+            catch (IrcNotConnectedException)
+            {
+                link.Abort();
+                try
+                {
+                    await link.Closed.WaitAsync(_options.SendTimeout, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    throw new IrcNotConnectedException($"The link to {_options.Server} broke while sending and did not close in time.", ex);
+                }
+
+                link = await WaitForLinkAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -268,7 +299,7 @@ internal sealed class IrcClient : IAsyncDisposable
             throw new IrcLinkException($"Connecting to {_options.Server}:{_options.EffectivePort} took longer than {_options.ConnectTimeout}.", registered: false);
         }
 
-        var link = new Link(stream, _options.Nick, userName);
+        var link = new Link(stream, _options.Nick, userName, linkCancellation) { LastReceived = _time.GetTimestamp() };
         _current = link;
         _bucket.Reset();
         using var keepalive = new CancellationTokenSource();
@@ -282,7 +313,7 @@ internal sealed class IrcClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var why = link.Registered ? "the link went quiet" : $"registration took longer than {_options.ConnectTimeout}";
+            var why = link.Registered ? "it stopped answering or broke" : $"registration took longer than {_options.ConnectTimeout}";
             throw new IrcLinkException($"Dropped the link to {_options.Server}: {why}.", link.Registered);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or IrcNotConnectedException)
@@ -334,6 +365,19 @@ internal sealed class IrcClient : IAsyncDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+            if (link.Registered && !link.ShortNicks && !link.IsSelf(_options.Nick))
+            {
+                // Registered under a fallback nick: ask for ours again. A refusal (433) after registration is ignored.
+                try
+                {
+                    await link.WriteAsync(IrcFormatter.Format("NICK", _options.Nick), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IrcNotConnectedException)
+                {
+                    return;
+                }
+            }
+
             var idle = _time.GetElapsedTime(link.LastReceived);
             if (idle < interval)
             {
@@ -459,11 +503,18 @@ internal sealed class IrcClient : IAsyncDisposable
             case "JOIN":
                 OnJoin(link, message);
                 return true;
+            case "KICK":
+                OnKick(link, message, cancellationToken);
+                return true;
             case "NICK":
                 if (message.SourceNick is { } old && link.IsSelf(old) && message.Parameters.Count > 0)
                 {
                     link.Nick = message[0];
                     link.SelfPrefix = null;
+                    if (link.IsSelf(_options.Nick))
+                    {
+                        Log.NickRegained(_logger, _backend, link.Nick);
+                    }
                 }
 
                 return true;
@@ -606,6 +657,37 @@ internal sealed class IrcClient : IAsyncDisposable
         var channel = message[0];
         Log.Joined(_logger, _backend, channel);
         JoinAnswered(link, channel);
+    }
+
+    /// <summary>Kicked from a configured channel: join it again after <see cref="IrcOptions.ReconnectDelay"/>.</summary>
+    private void OnKick(Link link, IrcMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Parameters.Count < 2 || !link.IsSelf(message[1]))
+        {
+            return;
+        }
+
+        var channel = _channels.FirstOrDefault(c => string.Equals(c.Name, message[0], StringComparison.OrdinalIgnoreCase));
+        Log.Kicked(_logger, _backend, message[0], message.SourceNick ?? "", message[^1]);
+        if (channel is null)
+        {
+            return;
+        }
+
+        _ = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await Task.Delay(_options.ReconnectDelay, _time, cancellationToken).ConfigureAwait(false);
+                    await WriteJoinAsync(link, [channel.Name], channel.Key is null ? [] : [channel.Key], cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IrcNotConnectedException)
+                {
+                    // The link went away; the next one joins every channel anyway.
+                }
+            },
+            CancellationToken.None);
     }
 
     private void OnJoinFailed(Link link, IrcMessage message)
@@ -824,9 +906,10 @@ internal sealed class IrcClient : IAsyncDisposable
     }
 
     /// <summary>The state of one connection.</summary>
-    private sealed class Link(Stream stream, string nick, string userName) : IAsyncDisposable
+    private sealed class Link(Stream stream, string nick, string userName, CancellationTokenSource cancellation) : IAsyncDisposable
     {
         private readonly SemaphoreSlim _writeLock = new(1, 1);
+        private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _isReady;
         private volatile bool _disposed;
 
@@ -860,7 +943,23 @@ internal sealed class IrcClient : IAsyncDisposable
 
         public long LastReceived { get; set; }
 
+        /// <summary>Completes once the link is closed and no longer the client's current link.</summary>
+        public Task Closed => _closed.Task;
+
         public bool IsSelf(string nick) => IrcNames.NickEquals(nick, Nick, Rfc1459);
+
+        /// <summary>Ends the link's read loop, after a write found it broken.</summary>
+        public void Abort()
+        {
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The link is already closed.
+            }
+        }
 
         public async Task WriteAsync(byte[] line, CancellationToken cancellationToken)
         {
@@ -896,7 +995,14 @@ internal sealed class IrcClient : IAsyncDisposable
         public async ValueTask DisposeAsync()
         {
             _disposed = true;
-            await Stream.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await Stream.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _closed.TrySetResult();
+            }
         }
     }
 }

@@ -84,6 +84,24 @@ public sealed class IrcResilienceTests
     }
 
     [PeerFact(NgircdServer.Install, NgircdServer.Program)]
+    public async Task Register_NickTakenThenFreed_TakesItsOwnNickBack()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await using var server = await NgircdServer.StartAsync();
+        var squatter = await IrcTestClient.ConnectAsync(server.Port, "rapidbot", timeout.Token);
+        await using var bot = await IrcBotHost.StartAsync(server, o => { o.Nick = "rapidbot"; o.PingInterval = TimeSpan.FromSeconds(1); }, timeout.Token);
+        bot.Backend.Nick.Should().Be("rapidbot_");
+
+        await squatter.DisposeAsync();
+        await bot.Logs.WaitForAsync(r => r.EventId.Name == "IrcNickRegained", timeout.Token);
+        await using var alice = await IrcTestClient.ConnectAsync(server.Port, "alice", timeout.Token);
+        await alice.PrivmsgAsync("rapidbot", "echo mine again", timeout.Token);
+
+        bot.Backend.Nick.Should().Be("rapidbot");
+        (await alice.NextPrivmsgFromAsync("rapidbot", timeout.Token)).Last.Should().Be("mine again");
+    }
+
+    [PeerFact(NgircdServer.Install, NgircdServer.Program)]
     public async Task Reply_2000Characters_ArrivesWholeAcrossSeveralLines()
     {
         using var timeout = new CancellationTokenSource(Timeout);

@@ -257,6 +257,45 @@ public sealed class IrcClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SendText_LinkBreaksMidMessage_GoesOnWhereItStoppedOnTheNextLink()
+    {
+        var time = new ManualTimeProvider();
+        var connection = await StartAsync(o => { o.FloodBurst = 1; o.FloodInterval = TimeSpan.FromSeconds(1); }, time);
+        await connection.RegisterAsync("rapidbot", Token);
+        await _client!.WaitUntilReadyAsync(Token);
+
+        var sending = _client.SendTextAsync("alice", "one\ntwo\nthree", null, Token);
+        (await connection.ReadLineAsync(Token)).Should().Be("PRIVMSG alice one");
+        await connection.CloseAsync();
+        await _logs.WaitForAsync(r => r.EventId.Name == "IrcConnectionLost", Token);
+        time.Advance(TimeSpan.FromMilliseconds(100)); // the reconnect back-off
+        var second = await _server.AcceptAsync(Token);
+        await second.RegisterAsync("rapidbot", Token);
+        await _client.WaitUntilReadyAsync(Token);
+        time.Advance(TimeSpan.FromSeconds(1)); // a token for "two", which finds the old link closed
+        (await second.ExpectAsync("PRIVMSG", Token)).Should().Be("PRIVMSG alice two");
+        await time.WaitForScheduledTimersAsync(2, Token); // the keepalive and the bucket's wait for "three"
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        (await second.ExpectAsync("PRIVMSG", Token)).Should().Be("PRIVMSG alice three");
+        await sending;
+    }
+
+    [Fact]
+    public async Task Kick_FromAConfiguredChannel_JoinsAgain()
+    {
+        var connection = await StartAsync(o => o.Channels.Add("#rapidsms key"));
+        await connection.RegisterAsync("rapidbot", Token);
+        await connection.ExpectAsync("JOIN ", Token);
+        await connection.SendAsync(":rapidbot!r@h JOIN #rapidsms");
+
+        await connection.SendAsync(":op!o@h KICK #rapidsms rapidbot :out you go");
+
+        (await connection.ExpectAsync("JOIN ", Token)).Should().Be("JOIN #rapidsms key");
+        _logs.Records.Should().Contain(r => r.EventId.Name == "IrcKicked");
+    }
+
+    [Fact]
     public async Task SendText_MultilineText_GoesOutAsOneLinePerLineWithThePrefix()
     {
         var connection = await StartRegisteredAsync();
