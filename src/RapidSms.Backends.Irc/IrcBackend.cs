@@ -156,6 +156,12 @@ public sealed class IrcBackend : BackendBase<IrcOptions>
         }
 
         await StopLoopAsync().ConfigureAwait(false);
+
+        // Messages read after the router stopped taking them cannot be delivered again: say so for each.
+        while (_client is not null && _client.Incoming.TryRead(out var late))
+        {
+            Log.IncomingNotAccepted(Logger, Name, late.Nick);
+        }
     }
 
     /// <inheritdoc />
