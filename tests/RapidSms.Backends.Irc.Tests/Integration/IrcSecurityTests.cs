@@ -50,6 +50,27 @@ public sealed class IrcSecurityTests
     }
 
     [PeerFact(NgircdServer.Install, NgircdServer.Program)]
+    public async Task Sasl_ServerWithoutSasl_IsReportedAndTheBotDoesNotRegisterWithoutIt()
+    {
+        // ngIRCd negotiates capabilities but has no SASL: the bot must not go on unauthenticated.
+        // The SASL exchange itself is covered against an in-memory server in IrcClientTests.
+        using var timeout = new CancellationTokenSource(Timeout);
+        await using var server = await NgircdServer.StartAsync();
+        await using var bot = await IrcBotHost.StartAsync(
+            server,
+            o => { o.Nick = "rapidbot"; o.SaslAccount = "rapidbot"; o.SaslPassword = "account-secret"; },
+            timeout.Token,
+            waitUntilConnected: false);
+
+        var failed = await bot.Logs.WaitForAsync(r => r.EventId.Name == "IrcSaslFailed", timeout.Token);
+        await bot.Logs.WaitForAsync(r => r.EventId.Name == "IrcConnectionLost", timeout.Token);
+
+        failed.Message.Should().Contain("does not offer SASL PLAIN");
+        bot.Backend.IsConnected.Should().BeFalse();
+        bot.Logs.Records.Should().NotContain(r => r.Message.Contains("account-secret", StringComparison.Ordinal));
+    }
+
+    [PeerFact(NgircdServer.Install, NgircdServer.Program)]
     public async Task Password_SentWithPass_ServerAcceptsTheBot()
     {
         using var timeout = new CancellationTokenSource(Timeout);
