@@ -6,6 +6,7 @@ using RapidSms.Tests.Shared;
 namespace RapidSms.Backends.Irc.Tests;
 
 /// <summary>The shared backend contract, run against ngIRCd with two plain test clients as the people on IRC.</summary>
+[RequiresPeer(NgircdServer.Install, NgircdServer.Program)]
 public sealed class IrcBackendContractTests : BackendContractTests
 {
     private const string BotNick = "contractbot";
@@ -22,21 +23,8 @@ public sealed class IrcBackendContractTests : BackendContractTests
 
     protected override TimeSpan Timeout => TimeSpan.FromSeconds(60);
 
-    protected override async ValueTask<IBackendTestPeer> StartPeerAsync(CancellationToken cancellationToken)
-    {
-        if (Peers.MissingReason(NgircdServer.Install, [NgircdServer.Program]) is { } missing)
-        {
-            // Skipped on a machine without ngIRCd (the tests below are not), failed when peers are required.
-            if (Peers.Required)
-            {
-                throw new PeerMissingException(missing);
-            }
-
-            throw new InvalidOperationException(missing);
-        }
-
-        return await NgircdPeer.StartAsync(cancellationToken);
-    }
+    protected override async ValueTask<IBackendTestPeer> StartPeerAsync(CancellationToken cancellationToken) =>
+        await NgircdPeer.StartAsync(cancellationToken);
 
     protected override void ConfigureBackend(IBackendBuilder backend, IBackendTestPeer peer) =>
         backend.UseIrc(o =>
