@@ -273,7 +273,7 @@ public sealed class SmppSimulator : IAsyncDisposable
     /// <param name="to">The short code or number it was sent to.</param>
     /// <param name="text">The text.</param>
     /// <param name="cancellationToken">Gives up waiting for a bound session or the answer.</param>
-    /// <returns>The status of the deliver_sm_resp (of the last part).</returns>
+    /// <returns>The status of the deliver_sm_resp (the first error among the parts, else ESME_ROK).</returns>
     public async Task<SmppCommandStatus> SendMessageAsync(string from, string to, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(from);
@@ -316,16 +316,18 @@ public sealed class SmppSimulator : IAsyncDisposable
             at += take;
         }
 
+        // All parts go out before any answer is awaited: an ESME answers the parts once the whole message is in.
         var reference = (byte)Interlocked.Increment(ref _nextMessageId);
-        var status = SmppCommandStatus.Ok;
+        var answers = new List<Task<SmppCommandStatus>>(chunks.Count);
         for (var i = 0; i < chunks.Count; i++)
         {
             var udh = new byte[SmppUserDataHeader.ConcatenationLength];
             SmppUserDataHeader.WriteConcatenation(udh, reference, (byte)chunks.Count, (byte)(i + 1));
-            status = await SendDeliverSmAsync(Deliver(from, to, gsm, [.. udh, .. chunks[i]], 0x40), cancellationToken).ConfigureAwait(false);
+            answers.Add(SendDeliverSmAsync(Deliver(from, to, gsm, [.. udh, .. chunks[i]], 0x40), cancellationToken));
         }
 
-        return status;
+        var statuses = await Task.WhenAll(answers).ConfigureAwait(false);
+        return statuses.FirstOrDefault(s => s != SmppCommandStatus.Ok);
     }
 
     /// <summary>Sends a delivery receipt for <paramref name="messageId"/> to a bound transceiver or receiver.</summary>
