@@ -47,7 +47,8 @@ internal sealed class FrameWriter
 
         if (start)
         {
-            _ = DrainAsync();
+            // Drain on the thread pool: the caller returns at once, and PDUs written meanwhile go out in the same batch.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.DrainAsync(), this, preferLocal: false);
         }
 
         return true;

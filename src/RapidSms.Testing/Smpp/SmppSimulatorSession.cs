@@ -126,7 +126,8 @@ internal sealed class SmppSimulatorSession
 
         if (start)
         {
-            _ = DrainAsync();
+            // Drain on the thread pool: the caller returns at once, and PDUs written meanwhile go out in the same batch.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.DrainAsync(), this, preferLocal: false);
         }
     }
 
