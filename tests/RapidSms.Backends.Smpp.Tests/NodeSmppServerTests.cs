@@ -338,6 +338,76 @@ public sealed class NodeSmppServerTests
     }
 
     [PeerFact(NodeSmsc.Install, "node", Paths = [NodeSmsc.Modules])]
+    public async Task Tls_ServerWithSelfSignedCertificate_BindsSendsAndReceives()
+    {
+        var directory = Peers.CreateTempDirectory("smpp-tls");
+        try
+        {
+            var (key, cert) = WriteSelfSignedCertificate(directory);
+            await using var smsc = await NodeSmsc.StartAsync("--tls-key", key, "--tls-cert", cert);
+            await using var host = await SmppTestHost.StartAsync("127.0.0.1", smsc.Port, o =>
+            {
+                o.UseTls = true;
+                o.TlsTargetHost = "localhost";
+                o.AllowInvalidCertificate = true;
+            });
+            using var timeout = Timeout();
+            await host.WaitForBindAsync(timeout.Token);
+
+            (await host.Router.SendAsync("over TLS", host.To(Phone), timeout.Token)).Succeeded.Should().BeTrue();
+            Text((await smsc.WaitForSubmitsAsync(1, timeout.Token)).Single()).Should().Be("over TLS");
+            (await smsc.DeliverAsync(Phone, "back over TLS", timeout.Token)).Should().Be(0);
+            (await host.App.WaitForReceivedAsync(1, timeout.Token)).Single().Text.Should().Be("back over TLS");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [PeerFact(NodeSmsc.Install, "node", Paths = [NodeSmsc.Modules])]
+    public async Task Tls_UntrustedCertificateNotAllowed_DoesNotBind()
+    {
+        var directory = Peers.CreateTempDirectory("smpp-tls");
+        try
+        {
+            var (key, cert) = WriteSelfSignedCertificate(directory);
+            await using var smsc = await NodeSmsc.StartAsync("--tls-key", key, "--tls-cert", cert);
+            await using var host = await SmppTestHost.StartAsync("127.0.0.1", smsc.Port, o =>
+            {
+                o.UseTls = true;
+                o.TlsTargetHost = "localhost";
+            });
+            using var timeout = Timeout();
+
+            while (!host.Logs.Records.Any(r => r.EventId.Id == 5002))
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+
+            host.Backend.IsBound.Should().BeFalse();
+            smsc.Events("bind").Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static (string Key, string Cert) WriteSelfSignedCertificate(string directory)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=localhost", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
+        var key = Path.Combine(directory, "key.pem");
+        var cert = Path.Combine(directory, "cert.pem");
+        File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        return (key, cert);
+    }
+
+    [PeerFact(NodeSmsc.Install, "node", Paths = [NodeSmsc.Modules])]
     public async Task Stop_Bound_UnbindsCleanly()
     {
         await using var smsc = await NodeSmsc.StartAsync();

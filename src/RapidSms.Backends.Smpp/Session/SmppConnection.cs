@@ -25,7 +25,7 @@ internal sealed class SmppConnection : IAsyncDisposable
     private readonly SemaphoreSlim _window;
     private readonly Dictionary<uint, SmppRequest> _pending = [];
     private readonly Lock _pendingGate = new();
-    private readonly Channel<SmppPdu> _requests = Channel.CreateUnbounded<SmppPdu>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<SmppPdu> _requests = Channel.CreateUnbounded<SmppPdu>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
     private readonly ITimer _timer;

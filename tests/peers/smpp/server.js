@@ -1,6 +1,6 @@
 // The SMSC of the SMPP backend's integration tests and benchmarks: the `smpp` package's own server.
 //
-//   node server.js --port 0 [--quiet] [--hex-ids] [--auto-receipts]
+//   node server.js --port 0 [--quiet] [--hex-ids] [--auto-receipts] [--tls-key KEY.pem --tls-cert CERT.pem]
 //
 // Prints one JSON object per line on stdout (events) and reads one JSON object per line from any connection to
 // its control port (commands), announced with the SMPP port in the `listening` event.
@@ -50,7 +50,12 @@ const describe = (value) => {
   };
 };
 
-const server = smpp.createServer((session) => {
+const fs = require('fs');
+const tlsKey = option('--tls-key', null);
+const tlsCert = option('--tls-cert', null);
+const serverOptions = tlsKey && tlsCert ? { key: fs.readFileSync(tlsKey), cert: fs.readFileSync(tlsCert) } : {};
+
+const server = smpp.createServer(serverOptions, (session) => {
   sessions.add(session);
   session.on('close', () => sessions.delete(session));
   session.on('error', () => sessions.delete(session));
