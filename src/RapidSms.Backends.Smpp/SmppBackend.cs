@@ -622,6 +622,14 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         var fill = packed && headerLength > 0 ? (7 - (headerLength * 8 % 7)) % 7 : 0;
         var text = SmppText.Decode(span[headerLength..], alphabet, packed, fill);
         var from = FormatIdentity(pdu.Source);
+        if (from.Length == 0)
+        {
+            // Nobody to answer: delivering it again would not help, so refuse it for good (and say so in the log).
+            Log.IncomingRejected(Logger, Name, "(empty)", "the message has no source address", SmppCommandStatus.InvalidSourceAddress);
+            Answer(connection, pdu, SmppCommandStatus.InvalidSourceAddress);
+            return;
+        }
+
         if (concatenation is { Total: > 1 } part)
         {
             if (buffer.Add(from, pdu.Destination.Address, part, text, pdu) is { } complete)

@@ -248,6 +248,21 @@ public sealed class SmppSimulatorFaultTests
     }
 
     [Fact]
+    public async Task Receive_NoSourceAddress_RefusedWithStatusAndLogged()
+    {
+        var (smsc, host) = await StartAsync();
+        await using var _ = smsc;
+        await using var __ = host;
+        using var timeout = Timeout();
+        var pdu = new SmppPdu(SmppCommandId.DeliverSm) { Destination = new SmppAddress(0, 1, "8888"), ShortMessage = "anonymous"u8.ToArray() };
+
+        (await smsc.SendDeliverSmAsync(pdu, timeout.Token)).Should().Be(SmppCommandStatus.InvalidSourceAddress);
+
+        host.App.Received.Should().BeEmpty();
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 5017);
+    }
+
+    [Fact]
     public async Task Receive_DataSm_DeliveredAndAnswered()
     {
         var (smsc, host) = await StartAsync();
