@@ -170,6 +170,22 @@ public sealed class SmppSimulatorFaultTests
     }
 
     [Fact]
+    public async Task SmscEnquireLinkAndUnbind_AnsweredAutomatically_LinkComesBack()
+    {
+        var (smsc, host) = await StartAsync();
+        await using var _ = smsc;
+        await using var __ = host;
+        using var timeout = Timeout();
+
+        (await smsc.SendRequestAsync(new SmppPdu(SmppCommandId.EnquireLink), timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+        (await smsc.SendRequestAsync(new SmppPdu(SmppCommandId.Unbind), timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+
+        await smsc.WaitForBindsAsync(2, timeout.Token);
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 5007);
+        (await host.Router.SendAsync("after the SMSC unbound", host.To(Phone), timeout.Token)).Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task IgnoreEnquireLink_DeadLinkDetectedAndReplaced()
     {
         var (smsc, host) = await StartAsync(configure: o =>
@@ -239,7 +255,7 @@ public sealed class SmppSimulatorFaultTests
             ShortMessage = (byte[])[5, 0, 3, 9, 2, 1, .. "only half"u8.ToArray()],
         };
 
-        (await smsc.SendDeliverSmAsync(part, timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+        (await smsc.SendRequestAsync(part, timeout.Token)).Should().Be(SmppCommandStatus.Ok);
 
         var message = (await host.App.WaitForReceivedAsync(1, timeout.Token)).Single();
         message.Text.Should().Be("only half");
@@ -256,7 +272,7 @@ public sealed class SmppSimulatorFaultTests
         using var timeout = Timeout();
         var pdu = new SmppPdu(SmppCommandId.DeliverSm) { Destination = new SmppAddress(0, 1, "8888"), ShortMessage = "anonymous"u8.ToArray() };
 
-        (await smsc.SendDeliverSmAsync(pdu, timeout.Token)).Should().Be(SmppCommandStatus.InvalidSourceAddress);
+        (await smsc.SendRequestAsync(pdu, timeout.Token)).Should().Be(SmppCommandStatus.InvalidSourceAddress);
 
         host.App.Received.Should().BeEmpty();
         host.Logs.Records.Should().Contain(r => r.EventId.Id == 5017);
@@ -272,7 +288,7 @@ public sealed class SmppSimulatorFaultTests
         var pdu = new SmppPdu(SmppCommandId.DataSm) { Source = new SmppAddress(1, 1, "256700000001"), Destination = new SmppAddress(0, 1, "8888"), DataCoding = SmppText.DataCodingLatin1 };
         pdu.Tlvs.Add(new SmppTlv(SmppTlvTag.MessagePayload, "via data_sm"u8.ToArray()));
 
-        (await smsc.SendDeliverSmAsync(pdu, timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+        (await smsc.SendRequestAsync(pdu, timeout.Token)).Should().Be(SmppCommandStatus.Ok);
 
         (await host.App.WaitForReceivedAsync(1, timeout.Token)).Single().Text.Should().Be("via data_sm");
     }

@@ -296,7 +296,7 @@ public sealed class SmppSimulator : IAsyncDisposable
         var perPart = gsm ? 153 : 134;
         if (units.Length <= single)
         {
-            return await SendDeliverSmAsync(Deliver(from, to, gsm, units, 0), cancellationToken).ConfigureAwait(false);
+            return await SendRequestAsync(Deliver(from, to, gsm, units, 0), cancellationToken).ConfigureAwait(false);
         }
 
         var chunks = new List<byte[]>();
@@ -323,7 +323,7 @@ public sealed class SmppSimulator : IAsyncDisposable
         {
             var udh = new byte[SmppUserDataHeader.ConcatenationLength];
             SmppUserDataHeader.WriteConcatenation(udh, reference, (byte)chunks.Count, (byte)(i + 1));
-            answers.Add(SendDeliverSmAsync(Deliver(from, to, gsm, [.. udh, .. chunks[i]], 0x40), cancellationToken));
+            answers.Add(SendRequestAsync(Deliver(from, to, gsm, [.. udh, .. chunks[i]], 0x40), cancellationToken));
         }
 
         var statuses = await Task.WhenAll(answers).ConfigureAwait(false);
@@ -338,13 +338,16 @@ public sealed class SmppSimulator : IAsyncDisposable
     /// <param name="cancellationToken">Gives up waiting.</param>
     /// <returns>The status of the deliver_sm_resp.</returns>
     public Task<SmppCommandStatus> SendReceiptAsync(string messageId, string handset, string state = "DELIVRD", bool withTlvs = false, CancellationToken cancellationToken = default) =>
-        SendDeliverSmAsync(Receipt(messageId, handset, state, withTlvs), cancellationToken);
+        SendRequestAsync(Receipt(messageId, handset, state, withTlvs), cancellationToken);
 
-    /// <summary>Sends any deliver_sm (or data_sm) to a bound transceiver or receiver and waits for its answer.</summary>
+    /// <summary>
+    /// Sends a request to a bound transceiver or receiver and waits for its answer: a deliver_sm or data_sm of the
+    /// test's own making, an enquire_link, or an unbind (the client answers and closes the link).
+    /// </summary>
     /// <param name="pdu">The PDU; its sequence number is assigned.</param>
     /// <param name="cancellationToken">Gives up waiting for a bound session or the answer.</param>
     /// <returns>The answer's status.</returns>
-    public async Task<SmppCommandStatus> SendDeliverSmAsync(SmppPdu pdu, CancellationToken cancellationToken = default)
+    public async Task<SmppCommandStatus> SendRequestAsync(SmppPdu pdu, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pdu);
         while (true)
