@@ -4,7 +4,8 @@
 //   dotnet run -c Release --project bench/smpp -- --port 2775 --messages 200000 --window 64
 //   dotnet run -c Release --project bench/smpp -- --simulator --messages 1000000 --window 64
 //
-// Prints one JSON line: {"client":"rapidsms","target":…,"messages":…,"seconds":…,"rate":…}.
+// Prints one JSON line: {"client":"rapidsms","target":…,"messages":…,"seconds":…,"rate":…,"bytes_per_message":…};
+// bytes_per_message is everything the process allocated during the run (client, and simulator when in-process).
 // bench/smpp/run.sh runs the whole comparison.
 using System.Diagnostics;
 using System.Globalization;
@@ -64,13 +65,15 @@ string[] identities = ["+256700000001"];
 // Warm up the JIT and the connection.
 await SendAsync(Math.Min(20_000, messages / 5));
 
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var stopwatch = Stopwatch.StartNew();
 var failed = await SendAsync(messages);
 stopwatch.Stop();
+var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)messages;
 
 var rate = messages / stopwatch.Elapsed.TotalSeconds;
 Console.WriteLine(FormattableString.Invariant(
-    $"{{\"client\":\"rapidsms\",\"target\":\"{(simulator ? "simulator" : "node")}\",\"messages\":{messages},\"window\":{window},\"failed\":{failed},\"seconds\":{stopwatch.Elapsed.TotalSeconds:F3},\"rate\":{rate:F0}}}"));
+    $"{{\"client\":\"rapidsms\",\"target\":\"{(simulator ? "simulator" : "node")}\",\"messages\":{messages},\"window\":{window},\"failed\":{failed},\"seconds\":{stopwatch.Elapsed.TotalSeconds:F3},\"rate\":{rate:F0},\"bytes_per_message\":{allocated:F0}}}"));
 
 await host.StopAsync();
 return failed == 0 ? 0 : 1;

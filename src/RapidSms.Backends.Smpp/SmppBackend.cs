@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using RapidSms.Backends.Smpp.Protocol;
 using RapidSms.Backends.Smpp.Session;
@@ -138,6 +139,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     /// <param name="identities">Phone numbers; a leading "+" sends the number as international (TON 1).</param>
     /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
     /// <returns>One result per identity; the backend message id is the SMSC's id of the first part.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<SendResult> SendAsync(OutgoingMessage message, IReadOnlyList<string> identities, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -166,7 +168,8 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     internal static string FormatIdentity(SmppAddress address) =>
         address.Ton == 1 && address.Address.Length > 0 && address.Address[0] != '+' ? "+" + address.Address : address.Address;
 
-    private async Task<RecipientResult> SendToAsync(OutgoingMessage message, string identity, SmppTextEncoding encoding, SmppAddress source, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RecipientResult> SendToAsync(OutgoingMessage message, string identity, SmppTextEncoding encoding, SmppAddress source, CancellationToken cancellationToken)
     {
         var destination = identity.StartsWith('+')
             ? new SmppAddress(1, Options.DestinationNpi, identity[1..])
@@ -184,13 +187,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             return RecipientResult.Failed(identity, error!);
         }
 
-        var tracked = new TrackedMessage(message.Id, identity, parts.Count);
+        // Parts are tracked for receipts only when receipts are asked for.
+        var tracked = Options.RegisteredDelivery != 0 ? new TrackedMessage(message.Id, identity, parts.Count) : null;
         string? firstId = null;
         for (var i = 0; i < parts.Count; i++)
         {
-            var request = SmppRequest.Create(parts[i]);
-            request.State = new TrackedPart(tracked, i);
-            request.OnResponse = _onSubmitResponse;
+            var request = SmppRequest.Rent(parts[i]);
+            if (tracked is not null)
+            {
+                request.State = new TrackedPart(tracked, i);
+                request.OnResponse = _onSubmitResponse;
+            }
+
             Outcome outcome;
             try
             {
@@ -198,7 +206,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             }
             finally
             {
-                request.ReturnBuffer();
+                request.Return();
             }
 
             if (!outcome.Succeeded)
@@ -220,7 +228,8 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         return RecipientResult.Sent(identity, firstId);
     }
 
-    private async Task<Outcome> SubmitAsync(SmppRequest request, string identity, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Outcome> SubmitAsync(SmppRequest request, string identity, CancellationToken cancellationToken)
     {
         var gate = _gate!;
         var attempts = 0;
@@ -307,10 +316,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         }
 
         part.Message.SmscIds[part.Index] = response.MessageId;
-        if (Options.RegisteredDelivery != 0)
-        {
-            _tracker!.Register(response.MessageId, part);
-        }
+        _tracker!.Register(response.MessageId, part);
     }
 
     private async ValueTask ReportFailureAsync(OutgoingMessage message, string identity, SmppCommandStatus status, string error, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RapidSms.Backends.Smpp.Protocol;
@@ -120,6 +121,7 @@ internal sealed class SmppConnection : IAsyncDisposable
     /// window. Once written it waits for the response or the request timeout, not for <paramref name="cancellationToken"/>
     /// (the SMSC may already have it).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SmppResponse> SendAsync(SmppRequest request, bool windowed, CancellationToken cancellationToken)
     {
         if (windowed)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
 using RapidSms.Backends.Smpp.Protocol;
 
@@ -11,6 +12,11 @@ namespace RapidSms.Backends.Smpp.Session;
 /// </summary>
 internal sealed class SmppRequest : IValueTaskSource<SmppResponse>
 {
+    private const int PoolSize = 4096;
+    private const int KeptBufferSize = 1024;
+    private static readonly ConcurrentQueue<SmppRequest> Pool = new();
+    private static int _pooled;
+
     private ManualResetValueTaskSourceCore<SmppResponse> _core = new() { RunContinuationsAsynchronously = true };
     private int _completed;
 
@@ -40,6 +46,44 @@ internal sealed class SmppRequest : IValueTaskSource<SmppResponse>
         var request = new SmppRequest();
         request.SetPdu(pdu);
         return request;
+    }
+
+    /// <summary>A request from the pool (or a new one) holding <paramref name="pdu"/>; give it back with <see cref="Return"/>.</summary>
+    public static SmppRequest Rent(SmppPdu pdu)
+    {
+        if (Pool.TryDequeue(out var request))
+        {
+            Interlocked.Decrement(ref _pooled);
+        }
+        else
+        {
+            request = new SmppRequest();
+        }
+
+        request.SetPdu(pdu);
+        return request;
+    }
+
+    /// <summary>Gives a request back once its last response was awaited; a large buffer goes back to the array pool.</summary>
+    public void Return()
+    {
+        State = null;
+        OnResponse = null;
+        Windowed = false;
+        if (Buffer.Length > KeptBufferSize)
+        {
+            ReturnBuffer();
+        }
+
+        if (Interlocked.Increment(ref _pooled) <= PoolSize)
+        {
+            Pool.Enqueue(this);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+            ReturnBuffer();
+        }
     }
 
     public void SetPdu(SmppPdu pdu)
