@@ -156,6 +156,7 @@ public sealed class NodeSmppServerTests
         var status = await smsc.DeliverAsync(Phone, "echo karibu sana", timeout.Token);
 
         status.Should().Be(0, "deliver_sm_resp is ESME_ROK once the router has the message");
+        host.App.Received.Should().ContainSingle("the answer is sent only after the apps had the message");
         var incoming = (await host.App.WaitForReceivedAsync(1, timeout.Token)).Single();
         incoming.Connection.Should().Be(host.To(Phone));
         incoming.Fields[SmppFields.DestinationAddress].Should().Be("8888");
