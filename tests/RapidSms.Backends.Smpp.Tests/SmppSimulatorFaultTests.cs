@@ -208,6 +208,33 @@ public sealed class SmppSimulatorFaultTests
     }
 
     [Fact]
+    public async Task StallResponses_WhileSending_LinkProbedAndReplacedAndMessageStillSent()
+    {
+        var (smsc, host) = await StartAsync(configure: o =>
+        {
+            o.EnquireLinkInterval = TimeSpan.FromMilliseconds(300);
+            o.RequestTimeout = TimeSpan.FromMilliseconds(400);
+            o.MaxRetries = 20;
+        });
+        await using var _ = smsc;
+        await using var __ = host;
+        using var timeout = Timeout();
+        smsc.StallResponses = true;
+        smsc.IgnoreEnquireLink = true;
+
+        var sending = host.Router.SendAsync("through a stalled link", host.To(Phone), timeout.Token).AsTask();
+        while (!host.Logs.Records.Any(r => r.EventId.Id == 5008))
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        smsc.IgnoreEnquireLink = false;
+        smsc.StallResponses = false;
+        (await sending).Succeeded.Should().BeTrue();
+        smsc.BindCount.Should().BeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
     public async Task Bind_WrongPassword_LogsAndKeepsRetryingWithoutCrashing()
     {
         await using var smsc = SmppSimulator.Start(new SmppSimulatorOptions { SystemId = "rapidsms", Password = "right" });

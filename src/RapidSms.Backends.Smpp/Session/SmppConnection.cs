@@ -33,7 +33,6 @@ internal sealed class SmppConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private uint _sequence;
     private long _lastReceived;
-    private long _lastSent;
     private SmppRequest? _enquireLink;
     private Exception? _closeReason;
     private int _disposed;
@@ -48,7 +47,7 @@ internal sealed class SmppConnection : IAsyncDisposable
         Role = role;
         _window = new SemaphoreSlim(settings.WindowSize, settings.WindowSize);
         _writer = new FrameWriter(stream, ex => Abort(new SmppException(backend, $"Writing to the SMSC failed: {ex.Message}", null, isTransient: true, ex)));
-        _lastReceived = _lastSent = time.GetTimestamp();
+        _lastReceived = time.GetTimestamp();
         var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(settings.RequestTimeout.Ticks, settings.EnquireLinkInterval.Ticks) / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
         _timer = time.CreateTimer(_ => OnTick(), null, tick, tick);
     }
@@ -149,7 +148,6 @@ internal sealed class SmppConnection : IAsyncDisposable
             _pending[sequence] = request;
         }
 
-        _lastSent = _time.GetTimestamp();
         if (!_writer.Write(request.Octets))
         {
             Fail(request, Lost());
@@ -357,7 +355,8 @@ internal sealed class SmppConnection : IAsyncDisposable
             }
         }
 
-        var idle = _time.GetElapsedTime(Math.Max(Volatile.Read(ref _lastReceived), Volatile.Read(ref _lastSent)), now);
+        // Idle means nothing came from the SMSC: a link we keep writing to but that stopped answering is probed too.
+        var idle = _time.GetElapsedTime(Volatile.Read(ref _lastReceived), now);
         if (idle >= _settings.EnquireLinkInterval && _enquireLink is null)
         {
             _ = EnquireLinkAsync();
