@@ -237,7 +237,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         var priority = false;
         while (true)
         {
-            var connection = await WaitForTransmitterAsync(cancellationToken).ConfigureAwait(false);
+            SmppConnection? connection;
+            try
+            {
+                connection = await WaitForTransmitterAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (priority)
+            {
+                // A throttled PDU that will not be sent again must not hold back the others.
+                gate.PriorityDone();
+                throw;
+            }
+
             if (connection is null)
             {
                 if (priority)
