@@ -157,9 +157,22 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
         var encoding = ReadEncoding(message);
         var source = ReadSource(message);
+        if (identities.Count == 1)
+        {
+            results[0] = await SendToAsync(message, identities[0], encoding, source, cancellationToken).ConfigureAwait(false);
+            return new SendResult(results);
+        }
+
+        // Several recipients share the window: submit to all of them at once rather than one round trip each.
+        var sends = new Task<RecipientResult>[identities.Count];
         for (var i = 0; i < identities.Count; i++)
         {
-            results[i] = await SendToAsync(message, identities[i], encoding, source, cancellationToken).ConfigureAwait(false);
+            sends[i] = SendToAsync(message, identities[i], encoding, source, cancellationToken).AsTask();
+        }
+
+        for (var i = 0; i < sends.Length; i++)
+        {
+            results[i] = await sends[i].ConfigureAwait(false);
         }
 
         return new SendResult(results);

@@ -62,6 +62,27 @@ public sealed class SmppSimulatorFaultTests
     }
 
     [Fact]
+    public async Task Send_ManyRecipients_SharesTheWindowAndReportsEachRecipient()
+    {
+        var (smsc, host) = await StartAsync(configure: o => o.WindowSize = 4);
+        await using var _ = smsc;
+        await using var __ = host;
+        using var timeout = Timeout();
+        smsc.StallResponses = true;
+        var recipients = Enumerable.Range(1, 8).Select(i => host.To($"+2567000000{i:D2}")).ToArray();
+
+        var sending = host.Router.SendOutgoingAsync(new OutgoingMessage(recipients, "to everyone"), timeout.Token).AsTask();
+        await smsc.WaitForSubmissionsAsync(4, timeout.Token);
+        smsc.StallResponses = false;
+        var result = await sending;
+
+        result.Succeeded.Should().BeTrue();
+        result.Recipients.Select(r => r.Identity).Should().Equal(recipients.Select(r => r.Identity));
+        result.Recipients.Select(r => r.BackendMessageId).Should().OnlyHaveUniqueItems();
+        smsc.Messages.Select(m => m.To).Should().BeEquivalentTo(recipients.Select(r => r.Identity));
+    }
+
+    [Fact]
     public async Task ThrottleNext_AnsweredThrottled_BindPausesAndOrderIsKept()
     {
         var (smsc, host) = await StartAsync(configure: o => o.ThrottlePause = TimeSpan.FromMilliseconds(100));
