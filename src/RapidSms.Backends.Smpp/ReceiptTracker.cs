@@ -44,17 +44,16 @@ internal sealed class ReceiptTracker
                 }
             }
 
-            while (_order.Count > _capacity * 2)
+            // A part is filed under up to two keys. Forget the oldest first; the queue is trimmed too, so ids
+            // filed again and again cannot grow it.
+            while (_parts.Count > _capacity * 2 || _order.Count > _capacity * 4)
             {
-                var old = _order.Dequeue();
-                if (_parts.TryGetValue(old, out var existing) && existing.IsFinal)
+                if (!_order.TryDequeue(out var old))
                 {
-                    _parts.Remove(old);
+                    break;
                 }
-                else if (_parts.Count > _capacity)
-                {
-                    _parts.Remove(old);
-                }
+
+                _parts.Remove(old);
             }
         }
 
