@@ -42,7 +42,10 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     /// <summary>Whether a link that can send is bound now.</summary>
     public bool IsBound => Volatile.Read(ref _transmitter) is { IsOpen: true };
 
-    /// <summary>How many sent parts are remembered for receipt correlation.</summary>
+    /// <summary>
+    /// How many SMSC message ids are remembered for receipt correlation; a part is filed under up to two forms
+    /// of its id (as answered, and a hexadecimal id's decimal value). Bounded by <see cref="SmppOptions.MaxTrackedParts"/>.
+    /// </summary>
     public int TrackedParts => _tracker?.Count ?? 0;
 
     private SmppConnectionSettings Settings => _settings ?? throw new InvalidOperationException("The SMPP backend is not configured.");
