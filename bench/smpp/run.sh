@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# submit_sm throughput, side by side in one run:
+#   1. the node `smpp` package's own client against the node `smpp` server,
+#   2. the RapidSms SMPP client against the same server,
+#   3. the RapidSms SMPP client against RapidSms.Testing's SmppSimulator (our client's ceiling).
+# Prints each rate and the ratio of 2 to 1. With --rounds N, 1 and 2 take turns N times against the same
+# server and the best rate of each is compared (on a shared machine the best run is the least disturbed).
+#
+#   bench/smpp/run.sh [--messages 200000] [--simulator-messages 1000000] [--window 64] [--rounds 3]
+#
+# Needs node and `npm ci` in tests/peers/smpp (./build.sh does both on CI).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+messages=200000
+simulator_messages=1000000
+window=64
+rounds=3
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --messages) messages="$2"; shift 2 ;;
+    --simulator-messages) simulator_messages="$2"; shift 2 ;;
+    --window) window="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+if [[ ! -d tests/peers/smpp/node_modules/smpp ]]; then
+  (cd tests/peers/smpp && npm ci --no-audit --no-fund)
+fi
+dotnet build bench/smpp -c Release -v quiet -nologo >/dev/null
+
+events="$(mktemp)"
+node tests/peers/smpp/server.js --port 0 --quiet >"$events" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -f "$events"' EXIT
+for _ in $(seq 1 100); do
+  grep -q listening "$events" && break
+  sleep 0.1
+done
+port="$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$events" | head -n1)"
+
+rate() { sed -n 's/.*"rate":\([0-9]*\).*/\1/p'; }
+
+node_lines=""
+ours_lines=""
+for _ in $(seq 1 "$rounds"); do
+  line="$(node bench/smpp/node-client.js --port "$port" --messages "$messages" --window "$window")"
+  echo "$line"
+  node_lines+="$(echo "$line" | rate)"$'\n'
+  line="$(dotnet bench/smpp/bin/Release/net10.0/RapidSms.Benchmarks.Smpp.dll --port "$port" --messages "$messages" --window "$window")"
+  echo "$line"
+  ours_lines+="$(echo "$line" | rate)"$'\n'
+done
+kill "$server" 2>/dev/null || true
+sim_lines=""
+for _ in $(seq 1 "$rounds"); do
+  line="$(dotnet bench/smpp/bin/Release/net10.0/RapidSms.Benchmarks.Smpp.dll --simulator --messages "$simulator_messages" --window "$window")"
+  echo "$line"
+  sim_lines+="$(echo "$line" | rate)"$'\n'
+done
+
+node_rate="$(printf '%s' "$node_lines" | sort -n | tail -n1)"
+ours_rate="$(printf '%s' "$ours_lines" | sort -n | tail -n1)"
+sim_rate="$(printf '%s' "$sim_lines" | sort -n | tail -n1)"
+echo
+echo "best of $rounds, window $window:"
+printf 'node smpp client -> node smpp server: %8d submit_sm/s\n' "$node_rate"
+printf 'RapidSms client  -> node smpp server: %8d submit_sm/s  (%.2fx the node client)\n' "$ours_rate" "$(echo "$ours_rate / $node_rate" | bc -l)"
+printf 'RapidSms client  -> SmppSimulator:    %8d submit_sm/s\n' "$sim_rate"

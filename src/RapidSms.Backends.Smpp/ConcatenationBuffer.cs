@@ -1,0 +1,74 @@
+using RapidSms.Backends.Smpp.Protocol;
+
+namespace RapidSms.Backends.Smpp;
+
+/// <summary>
+/// Collects the parts of incoming concatenated messages (in any order) on one link until all have arrived or
+/// the reassembly timeout passes. The parts stay unanswered until the whole message is accepted.
+/// </summary>
+internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
+{
+    private readonly Dictionary<(string From, string To, ushort Reference, byte Total), Entry> _entries = [];
+
+    /// <summary>Adds a part; returns the entry when the message is complete.</summary>
+    public Entry? Add(string from, string to, SmppConcatenation concatenation, string text, SmppPdu pdu)
+    {
+        var key = (from, to, concatenation.Reference, concatenation.Total);
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            entry = new Entry(from, concatenation.Reference, concatenation.Total, time.GetTimestamp());
+            _entries[key] = entry;
+        }
+
+        if (entry.Texts[concatenation.Sequence - 1] is null)
+        {
+            entry.Received++;
+        }
+
+        // A part the SMSC sent again replaces the earlier copy; both get answered.
+        entry.Texts[concatenation.Sequence - 1] = text;
+        entry.Pdus.Add(pdu);
+        if (entry.Received < entry.Total)
+        {
+            return null;
+        }
+
+        _entries.Remove(key);
+        return entry;
+    }
+
+    /// <summary>Removes and returns the entries older than the timeout.</summary>
+    public List<Entry>? TakeExpired()
+    {
+        List<Entry>? expired = null;
+        foreach (var (key, entry) in _entries)
+        {
+            if (time.GetElapsedTime(entry.Started) >= timeout)
+            {
+                (expired ??= []).Add(entry);
+                _entries.Remove(key);
+            }
+        }
+
+        return expired;
+    }
+
+    public sealed class Entry(string from, ushort reference, byte total, long started)
+    {
+        public string From { get; } = from;
+
+        public ushort Reference { get; } = reference;
+
+        public byte Total { get; } = total;
+
+        public long Started { get; } = started;
+
+        public string?[] Texts { get; } = new string?[total];
+
+        public List<SmppPdu> Pdus { get; } = [];
+
+        public int Received { get; set; }
+
+        public string Text => string.Concat(Texts);
+    }
+}
