@@ -160,7 +160,8 @@ internal sealed class AtChannel : IAsyncDisposable
         return new GsmModemException(_name, command.LogText, AtResultKind.Timeout, code: null);
     }
 
-    private async Task EscapeAsync()
+    /// <summary>Sends ESC, which ends a pending prompt or a half-typed command.</summary>
+    public async Task EscapeAsync()
     {
         try
         {
