@@ -25,6 +25,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
     private readonly HashSet<int> _parked = [];
     private readonly PartCollector<HeldPart> _parts = new();
     private readonly Dictionary<int, ReportTracker> _trackers = [];
+    private readonly Dictionary<int, SmsStatusReport> _earlyReports = [];
     private ProcessedCache _processed = new(1000);
     private GsmModemProfile _profile = GsmModemProfile.Generic;
     private TaskCompletionSource<ModemSession> _ready = NewReady();
@@ -255,6 +256,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         try
         {
             var references = new List<int>();
+            var tracker = Options.StatusReports && session.Mode == GsmMessageMode.Pdu ? new ReportTracker(message.Id.ToString(), identity) : null;
             if (session.Mode == GsmMessageMode.Text)
             {
                 if (!GsmAlphabet.CanEncode(message.Text) || GsmAlphabet.CountSeptets(message.Text) > 160)
@@ -288,6 +290,11 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                 {
                     var reference = await session.SendPduAsync(pdus[part], cancellationToken).ConfigureAwait(false);
                     references.Add(reference);
+                    if (tracker is not null)
+                    {
+                        Track(reference, tracker);
+                    }
+
                     Interlocked.Increment(ref _sent);
                     _sentCounter?.Add(1, _backendTag);
                     Log.PartSent(Logger, Name, part + 1, pdus.Count, identity, reference);
@@ -295,15 +302,19 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             }
 
             var backendId = string.Join(',', references);
-            if (Options.StatusReports && session.Mode == GsmMessageMode.Pdu)
+            if (tracker is not null)
             {
-                var tracker = new ReportTracker(message.Id.ToString(), identity, backendId, references.Count);
+                bool complete;
                 lock (_gate)
                 {
-                    foreach (var reference in references)
-                    {
-                        _trackers[reference] = tracker;
-                    }
+                    tracker.BackendMessageId = backendId;
+                    tracker.AllSent = true;
+                    complete = tracker.Remaining == 0;
+                }
+
+                if (complete)
+                {
+                    await ReportAsync(tracker, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -624,6 +635,19 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         {
             if (!_trackers.TryGetValue(report.MessageReference, out var tracker))
             {
+                // The report can overtake the send that caused it (the +CDSI arrives before SendAsync has
+                // recorded the reference): keep it briefly for Track to find.
+                if (!report.IsFinal)
+                {
+                    return;
+                }
+
+                _earlyReports[report.MessageReference] = report;
+                if (_earlyReports.Count > 256)
+                {
+                    _earlyReports.Remove(_earlyReports.Keys.First());
+                }
+
                 Log.UnmatchedStatusReport(Logger, Name, report.MessageReference, report.StatusDescription);
                 return;
             }
@@ -635,7 +659,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
             _trackers.Remove(report.MessageReference);
             tracker.Record(report);
-            if (tracker.Remaining == 0)
+            if (tracker.Remaining == 0 && tracker.AllSent)
             {
                 done = tracker;
             }
@@ -643,17 +667,35 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         if (done is not null)
         {
-            await ReportDeliveryAsync(
-                new DeliveryReport(Name, done.Identity, done.Status, TimeProvider.GetUtcNow())
-                {
-                    MessageId = done.MessageId,
-                    BackendMessageId = done.BackendMessageId,
-                    ErrorCode = done.Status == DeliveryStatus.Delivered ? null : done.StatusCode,
-                    Detail = done.Detail,
-                },
-                cancellationToken).ConfigureAwait(false);
+            await ReportAsync(done, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private void Track(int reference, ReportTracker tracker)
+    {
+        lock (_gate)
+        {
+            tracker.Remaining++;
+            if (_earlyReports.Remove(reference, out var early))
+            {
+                tracker.Record(early);
+                return;
+            }
+
+            _trackers[reference] = tracker;
+        }
+    }
+
+    private ValueTask ReportAsync(ReportTracker tracker, CancellationToken cancellationToken) =>
+        ReportDeliveryAsync(
+            new DeliveryReport(Name, tracker.Identity, tracker.Status, TimeProvider.GetUtcNow())
+            {
+                MessageId = tracker.MessageId,
+                BackendMessageId = tracker.BackendMessageId,
+                ErrorCode = tracker.Status == DeliveryStatus.Delivered ? null : tracker.StatusCode,
+                Detail = tracker.Detail,
+            },
+            cancellationToken);
 
     private static KeyValuePair<string, object?>[] Fields(DateTimeOffset? timestamp, int parts) =>
         [new(TimestampField, timestamp), new(PartsField, parts)];
@@ -694,15 +736,17 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
     private sealed record HeldPart(int Index, string Key, string Text);
 
-    private sealed class ReportTracker(string messageId, string identity, string backendMessageId, int parts)
+    private sealed class ReportTracker(string messageId, string identity)
     {
         public string MessageId { get; } = messageId;
 
         public string Identity { get; } = identity;
 
-        public string BackendMessageId { get; } = backendMessageId;
+        public string? BackendMessageId { get; set; }
 
-        public int Remaining { get; private set; } = parts;
+        public bool AllSent { get; set; }
+
+        public int Remaining { get; set; }
 
         public DeliveryStatus Status { get; private set; } = DeliveryStatus.Delivered;
 

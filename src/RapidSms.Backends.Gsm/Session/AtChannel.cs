@@ -16,6 +16,7 @@ internal sealed class AtChannel : IAsyncDisposable
     private const byte CtrlZ = 0x1A;
     private const byte Esc = 0x1B;
     private const int MaxLineLength = 8192;
+    private static readonly TimeSpan LateResultGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly Stream _stream;
     private readonly PipeReader _reader;
@@ -78,6 +79,7 @@ internal sealed class AtChannel : IAsyncDisposable
                 {
                     // No prompt: make sure the modem is not left waiting for a body.
                     await EscapeAsync().ConfigureAwait(false);
+                    await AbsorbLateResultAsync(pending).ConfigureAwait(false);
                     throw Timeout(command);
                 }
 
@@ -104,6 +106,7 @@ internal sealed class AtChannel : IAsyncDisposable
                     await EscapeAsync().ConfigureAwait(false);
                 }
 
+                await AbsorbLateResultAsync(pending).ConfigureAwait(false);
                 throw Timeout(command);
             }
 
@@ -148,6 +151,22 @@ internal sealed class AtChannel : IAsyncDisposable
         _stop.Dispose();
         _commandGate.Dispose();
         _writeGate.Dispose();
+    }
+
+    /// <summary>
+    /// Gives a late final result (or the answer to ESC) a moment to arrive while the timed-out command is
+    /// still the pending one, so it is not taken for the result of the next command.
+    /// </summary>
+    private async Task AbsorbLateResultAsync(Pending pending)
+    {
+        try
+        {
+            await pending.Done.Task.WaitAsync(LateResultGrace, _time).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException)
+        {
+            // Nothing came, or the link closed: either way the next command starts clean.
+        }
     }
 
     private GsmModemException Timeout(AtCommand command)
@@ -340,6 +359,13 @@ internal sealed class AtChannel : IAsyncDisposable
             }
 
             var pending = _pending;
+            if (line == ">" && pending is { Command.Payload: not null } prompted && !prompted.Prompt.Task.IsCompleted)
+            {
+                // The prompt, with a line end that arrived together with the next unsolicited line.
+                prompted.Prompt.TrySetResult();
+                return;
+            }
+
             var isFinal = AtResultParser.TryParseFinal(line, out var kind, out var code);
             if (pending is not null && pending.ExpectData && (pending.Command.TextBodies || !isFinal))
             {
