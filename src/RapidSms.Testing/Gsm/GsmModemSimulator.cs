@@ -530,6 +530,26 @@ public sealed class GsmModemSimulator : IAsyncDisposable
                 return $"{Options.Model}\r\n\r\nOK";
             case "AT+CGSN":
                 return "356938035643809\r\n\r\nOK";
+            case "AT+CGMR":
+                return "1.0\r\n\r\nOK";
+            case "AT+CIMI":
+                return "641100000000001\r\n\r\nOK";
+            case "AT+CSCS?":
+                return "+CSCS: \"GSM\"\r\n\r\nOK";
+            case "AT+CSCS=?":
+                return "+CSCS: (\"GSM\",\"IRA\",\"UCS2\")\r\n\r\nOK";
+            case "AT+CMGF=?":
+                return Options.SupportsPduMode ? "+CMGF: (0,1)\r\n\r\nOK" : "+CMGF: (1)\r\n\r\nOK";
+            case "AT+CPMS=?":
+                return "+CPMS: (\"SM\"),(\"SM\"),(\"SM\")\r\n\r\nOK";
+            case "AT+CNMI=?":
+                return "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)\r\n\r\nOK";
+            case "AT+CMGL=?":
+                return _textMode ? "+CMGL: (\"REC UNREAD\",\"REC READ\",\"STO UNSENT\",\"STO SENT\",\"ALL\")\r\n\r\nOK" : "+CMGL: (0-4)\r\n\r\nOK";
+            case "AT+CSMS?":
+                return "+CSMS: 0,1,1,1\r\n\r\nOK";
+            case "AT+CMGF?":
+                return $"+CMGF: {(_textMode ? 1 : 0)}\r\n\r\nOK";
             case "AT+CSCA?":
                 return $"+CSCA: \"{Options.ServiceCenter}\",145\r\n\r\nOK";
             case "AT+CPMS?":
@@ -550,6 +570,11 @@ public sealed class GsmModemSimulator : IAsyncDisposable
             }
 
             return "+CME ERROR: 16";
+        }
+
+        if (upper.EndsWith("=?", StringComparison.Ordinal))
+        {
+            return "ERROR";
         }
 
         if (upper.StartsWith("AT+CMGR=", StringComparison.Ordinal))
@@ -597,7 +622,8 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         if (upper.StartsWith("AT+CNMI=", StringComparison.Ordinal) || upper.StartsWith("AT+CMEE=", StringComparison.Ordinal)
             || upper.StartsWith("AT+CSCA=", StringComparison.Ordinal) || upper.StartsWith("AT+CSCS=", StringComparison.Ordinal)
             || upper.StartsWith("AT+CSMP=", StringComparison.Ordinal) || upper.StartsWith("AT+CSDH=", StringComparison.Ordinal)
-            || upper.StartsWith("AT^CURC=", StringComparison.Ordinal))
+            || upper.StartsWith("AT^CURC=", StringComparison.Ordinal) || upper.StartsWith("AT+CFUN=", StringComparison.Ordinal)
+            || upper.StartsWith("AT+CREG=", StringComparison.Ordinal))
         {
             return "OK";
         }
