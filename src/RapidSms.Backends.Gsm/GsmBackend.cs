@@ -418,9 +418,13 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
         else if (line.Line.StartsWith("+CDS:", StringComparison.Ordinal) && line.Data is { } report)
         {
-            if (SmsPdu.TryDecode(report, PduDirection.ToMobile, out var decoded, out _) && decoded is SmsStatusReport statusReport)
+            if (SmsPdu.TryDecode(report, PduDirection.ToMobile, out var decoded, out var error) && decoded is SmsStatusReport statusReport)
             {
                 await HandleStatusReportAsync(statusReport, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Log.UndecodableDirectPdu(Logger, Name, error ?? "not an SMS-STATUS-REPORT", report);
             }
         }
         else if (line.Line.StartsWith("+CREG:", StringComparison.Ordinal))
@@ -471,6 +475,12 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
     private async Task ProcessStoredAsync(ModemSession session, StoredMessage stored, CancellationToken cancellationToken)
     {
+        if (stored.IsOutgoing)
+        {
+            // A draft or sent message someone stored on the SIM: not ours to route or delete.
+            return;
+        }
+
         if (stored.Text is { } text)
         {
             var textKey = $"text|{text.Sender}|{text.Timestamp:O}|{text.Body}";
@@ -603,7 +613,16 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             }
         }
 
-        await ReceiveAsync(deliver.Originator.Number, text, receivedAt: null, Fields(deliver.ServiceCenterTimestamp, parts), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReceiveAsync(deliver.Originator.Number, text, receivedAt: null, Fields(deliver.ServiceCenterTimestamp, parts), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
+        {
+            Log.RouteFailed(Logger, Name, -1, ex);
+            return;
+        }
+
         _processed.Add(key);
         Interlocked.Increment(ref _received);
         _receivedCounter?.Add(1, _backendTag);

@@ -68,7 +68,7 @@ internal static partial class Log
     [LoggerMessage(6027, LogLevel.Debug, "{Backend}: status report for reference {Reference} ({Status}) matches no message sent by this backend", EventName = "GsmUnmatchedStatusReport")]
     public static partial void UnmatchedStatusReport(ILogger logger, string backend, int reference, string status);
 
-    [LoggerMessage(6028, LogLevel.Warning, "{Backend}: a +CMT message could not be decoded and was dropped by the modem's direct delivery: {Reason}. PDU: {Pdu}", EventName = "GsmUndecodableDirectPdu")]
+    [LoggerMessage(6028, LogLevel.Warning, "{Backend}: a PDU the modem delivered directly (+CMT, +CDS) could not be decoded and is lost: {Reason}. PDU: {Pdu}", EventName = "GsmUndecodableDirectPdu")]
     public static partial void UndecodableDirectPdu(ILogger logger, string backend, string reason, string pdu);
 
     [LoggerMessage(6030, LogLevel.Debug, "{Backend}: sent part {Part} of {Parts} to {Recipient}, reference {Reference}", EventName = "GsmPartSent")]

@@ -348,7 +348,8 @@ internal sealed class AtChannel : IAsyncDisposable
 
     private void HandleLine(string line)
     {
-        Log.AtLineReceived(_logger, _name, line);
+        // An echoed PIN command must not reach the log.
+        Log.AtLineReceived(_logger, _name, line.StartsWith("AT+CPIN=", StringComparison.OrdinalIgnoreCase) ? "AT+CPIN=\"****\"" : line);
         lock (_gate)
         {
             if (_unsolicitedHeader is { } header)

@@ -176,13 +176,16 @@ internal sealed class ModemSession : IAsyncDisposable
             return null;
         }
 
+        var values = AtParsing.Values(lines[0]);
         if (Mode == GsmMessageMode.Pdu)
         {
-            return lines[1].Length == 0 ? null : new StoredMessage(index, lines[1], null);
+            return lines[1].Length == 0 ? null : new StoredMessage(index, lines[1], null) { IsOutgoing = AtParsing.Int(values, 0) is 2 or 3 };
         }
 
-        var values = AtParsing.Values(lines[0]);
-        return new StoredMessage(index, null, new TextModeMessage(values.ElementAtOrDefault(1) ?? string.Empty, AtParsing.TextTimestamp(values.ElementAtOrDefault(3) ?? string.Empty), lines[1]));
+        return new StoredMessage(index, null, new TextModeMessage(values.ElementAtOrDefault(1) ?? string.Empty, AtParsing.TextTimestamp(values.ElementAtOrDefault(3) ?? string.Empty), lines[1]))
+        {
+            IsOutgoing = values.ElementAtOrDefault(0)?.StartsWith("STO", StringComparison.OrdinalIgnoreCase) == true,
+        };
     }
 
     /// <summary>Lists every stored message (read or not).</summary>
@@ -214,8 +217,11 @@ internal sealed class ModemSession : IAsyncDisposable
             }
 
             result.Add(Mode == GsmMessageMode.Pdu
-                ? new StoredMessage(index, lines[i + 1], null)
-                : new StoredMessage(index, null, new TextModeMessage(values.ElementAtOrDefault(2) ?? string.Empty, AtParsing.TextTimestamp(values.ElementAtOrDefault(4) ?? string.Empty), lines[i + 1])));
+                ? new StoredMessage(index, lines[i + 1], null) { IsOutgoing = AtParsing.Int(values, 1) is 2 or 3 }
+                : new StoredMessage(index, null, new TextModeMessage(values.ElementAtOrDefault(2) ?? string.Empty, AtParsing.TextTimestamp(values.ElementAtOrDefault(4) ?? string.Empty), lines[i + 1]))
+                {
+                    IsOutgoing = values.ElementAtOrDefault(1)?.StartsWith("STO", StringComparison.OrdinalIgnoreCase) == true,
+                });
         }
 
         return result;

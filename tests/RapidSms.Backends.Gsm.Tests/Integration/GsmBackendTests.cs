@@ -321,4 +321,58 @@ public sealed class GsmBackendTests
         status.Manufacturer.Should().Be("RapidSms");
         status.MessagesReceived.Should().Be(1);
     }
+
+    [Fact]
+    public async Task Tcp_SimBusyAfterPowerUp_RetriedUntilReady()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        link.Simulator.FailNext("AT+CPIN?", "+CME ERROR: 14", times: 2);
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+
+        await host.WaitReadyAsync("modem", timeout.Token);
+
+        link.Simulator.Commands.Count(c => c == "AT+CPIN?").Should().Be(3);
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 6015 && r.Message.Contains("SIM busy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tcp_LongIncomingMessage_PartsOutOfOrderAndLate_RoutedOnceWhenComplete()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = string.Concat(Enumerable.Range(0, 40).Select(i => $"part{i} "));
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture), new SmsEncodingOptions { ConcatenationReference = 0x1234, Use16BitReference = true });
+        pdus.Should().HaveCountGreaterThan(1);
+
+        var indexes = new List<int>();
+        foreach (var pdu in pdus.Skip(1).Reverse())
+        {
+            indexes.Add(await link.Simulator.DeliverPduAsync(pdu.Hex, cancellationToken: timeout.Token));
+        }
+
+        while (host.Backend("modem").Status.HeldParts < pdus.Count - 1)
+        {
+            if (timeout.Token.IsCancellationRequested)
+            {
+                throw new TimeoutException(string.Join("\n", host.Logs.Records.Select(r => $"{r.Level} {r.Message}")) + "\n" + string.Join("\n", link.Simulator.Commands));
+            }
+
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        link.Simulator.DeletedIndexes.Should().BeEmpty();
+
+        indexes.Add(await link.Simulator.DeliverPduAsync(pdus[0].Hex, cancellationToken: timeout.Token));
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.Storage.Count == 0, timeout.Token);
+
+        var message = host.App.Received.Should().ContainSingle().Subject;
+        message.Text.Should().Be(text);
+        message.Fields[GsmBackend.PartsField].Should().Be(pdus.Count);
+        message.Fields[GsmBackend.TimestampField].Should().Be(DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture));
+        link.Simulator.DeletedIndexes.Should().BeEquivalentTo(indexes);
+    }
 }
