@@ -409,7 +409,15 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             var values = AtParsing.Values(line.Line);
             if (AtParsing.Int(values, 1) is { } index)
             {
-                await ProcessIndexAsync(session, index, values[0], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ProcessIndexAsync(session, index, values[0], cancellationToken).ConfigureAwait(false);
+                }
+                catch (GsmModemException ex) when (ex.Kind != AtResultKind.Timeout)
+                {
+                    // The modem refused to read it (a busy SIM, a vendor error): the message stays stored and the sweep tries again.
+                    Log.ReadFailed(Logger, Name, index, ex);
+                }
             }
         }
         else if (line.Line.StartsWith("+CMT:", StringComparison.Ordinal) && line.Data is { } pdu)
@@ -439,7 +447,17 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
     private async Task SweepAsync(ModemSession session, CancellationToken cancellationToken)
     {
-        var stored = await session.ListAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<StoredMessage> stored;
+        try
+        {
+            stored = await session.ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (GsmModemException ex) when (ex.Kind != AtResultKind.Timeout)
+        {
+            Log.ReadFailed(Logger, Name, -1, ex);
+            return;
+        }
+
         Log.Sweep(Logger, Name, stored.Count);
         foreach (var message in stored)
         {

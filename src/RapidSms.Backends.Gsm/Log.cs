@@ -71,6 +71,9 @@ internal static partial class Log
     [LoggerMessage(6028, LogLevel.Warning, "{Backend}: a PDU the modem delivered directly (+CMT, +CDS) could not be decoded and is lost: {Reason}. PDU: {Pdu}", EventName = "GsmUndecodableDirectPdu")]
     public static partial void UndecodableDirectPdu(ILogger logger, string backend, string reason, string pdu);
 
+    [LoggerMessage(6029, LogLevel.Warning, "{Backend}: reading stored messages (index {Index}, -1 for a listing) failed; they stay on the SIM for the next sweep", EventName = "GsmReadFailed")]
+    public static partial void ReadFailed(ILogger logger, string backend, int index, Exception exception);
+
     [LoggerMessage(6030, LogLevel.Debug, "{Backend}: sent part {Part} of {Parts} to {Recipient}, reference {Reference}", EventName = "GsmPartSent")]
     public static partial void PartSent(ILogger logger, string backend, int part, int parts, string recipient, int reference);
 

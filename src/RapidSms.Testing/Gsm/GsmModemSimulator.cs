@@ -303,6 +303,22 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the current connection, as a pulled cable or a restarting ser2net would; a TCP listener takes the next one.</summary>
+    public async Task DisconnectAsync()
+    {
+        Stream? stream;
+        lock (_gate)
+        {
+            stream = _current;
+            _current = null;
+        }
+
+        if (stream is not null)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Makes the next <paramref name="times"/> commands starting with <paramref name="commandPrefix"/> end with <paramref name="finalResult"/>, such as <c>+CMS ERROR: 332</c>. For <c>AT+CMGS</c> the error comes after the body, as a network rejection does.</summary>
     /// <param name="commandPrefix">Such as <c>AT+CMGS</c> or <c>AT+CMGD</c>.</param>
     /// <param name="finalResult">Such as <c>ERROR</c>, <c>+CMS ERROR: 332</c>, <c>+CME ERROR: 14</c>.</param>

@@ -375,4 +375,63 @@ public sealed class GsmBackendTests
         message.Fields[GsmBackend.TimestampField].Should().Be(DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture));
         link.Simulator.DeletedIndexes.Should().BeEquivalentTo(indexes);
     }
+
+    [Fact]
+    public async Task Tcp_ConnectionDropped_ReconnectsAndReceivesAgain()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var backend = host.Backend("modem");
+
+        await link.Simulator.DisconnectAsync();
+        while (backend.Status.Reconnects == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        await host.WaitReadyAsync("modem", timeout.Token);
+        await link.Simulator.DeliverAsync(Sender, "echo reconnected", cancellationToken: timeout.Token);
+        (await link.Simulator.WaitForSentAsync(1, timeout.Token))[0].Text.Should().Be("reconnected");
+    }
+
+    [Fact]
+    public async Task Send_ModemUnreachable_FailsTransientlyWithReason()
+    {
+        using var timeout = Timeout();
+        var port = Peers.FreeTcpPort();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            o.Port = $"tcp://127.0.0.1:{port}";
+            o.CommandTimeout = TimeSpan.FromMilliseconds(200);
+        })), app: null);
+
+        var result = await host.Backend("modem").SendAsync(new OutgoingMessage([new Connection("modem", Sender)], "nowhere to go"), [Sender], timeout.Token);
+
+        var failure = result.Failures.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeTrue();
+        failure.Error.Should().Contain("not ready");
+        host.Backend("modem").Status.State.Should().NotBe(GsmModemState.Ready);
+    }
+
+    [Fact]
+    public async Task Tcp_ReadRefused_MessageStaysAndIsSweptLater()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.SweepInterval = TimeSpan.FromMilliseconds(300);
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        link.Simulator.FailNext("AT+CMGR", "+CMS ERROR: 500");
+
+        await link.Simulator.DeliverAsync(Sender, "read me later", cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 6029);
+        host.Backend("modem").Status.Reconnects.Should().Be(0);
+    }
 }
