@@ -239,10 +239,15 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
-    public async Task Tcp_ModemStopsAnswering_ReopenedAndWorksAgain()
+    public Task Tcp_ModemStopsAnswering_ReopenedAndWorksAgain() => ModemStopsAnswering_ReopenedAndWorksAgain(ModemLink.Tcp());
+
+    [PeerFact(SocatPair.Install, "socat")]
+    public async Task Pty_ModemStopsAnswering_ReopenedAndWorksAgain() => await ModemStopsAnswering_ReopenedAndWorksAgain(await ModemLink.PtyAsync());
+
+    private static async Task ModemStopsAnswering_ReopenedAndWorksAgain(ModemLink modem)
     {
         using var timeout = Timeout();
-        await using var link = ModemLink.Tcp();
+        await using var link = modem;
         await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
         {
             link.Configure(o);
