@@ -116,6 +116,20 @@ public static class GsmErrorCodes
         [100] = "unknown",
     };
 
+    /// <summary>Finds the code of an error a modem spelled out (<c>AT+CMEE=2</c> style, such as <c>+CMS ERROR: SIM busy</c>).</summary>
+    internal static int? FindCode(bool cms, string text)
+    {
+        foreach (var (code, meaning) in cms ? Cms : Cme)
+        {
+            if (string.Equals(meaning, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return code;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>What a <c>+CMS ERROR</c> code means.</summary>
     /// <param name="code">The code.</param>
     public static string DescribeCms(int code) =>

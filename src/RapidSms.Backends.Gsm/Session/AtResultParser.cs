@@ -19,14 +19,14 @@ internal static class AtResultParser
         if (line.StartsWith("+CMS ERROR:", StringComparison.Ordinal))
         {
             kind = AtResultKind.CmsError;
-            code = ParseCode(line["+CMS ERROR:".Length..]);
+            code = ParseCode(line["+CMS ERROR:".Length..]) ?? Protocol.GsmErrorCodes.FindCode(cms: true, line["+CMS ERROR:".Length..].Trim());
             return true;
         }
 
         if (line.StartsWith("+CME ERROR:", StringComparison.Ordinal))
         {
             kind = AtResultKind.CmeError;
-            code = ParseCode(line["+CME ERROR:".Length..]);
+            code = ParseCode(line["+CME ERROR:".Length..]) ?? Protocol.GsmErrorCodes.FindCode(cms: false, line["+CME ERROR:".Length..].Trim());
             return true;
         }
 

@@ -164,4 +164,17 @@ public sealed class AtChannelTests : IAsyncLifetime
 
         response.Lines.Should().Equal("+CMGL: 1,0,,23", "0011AA", "+CMGL: 2,1,,23", "0022BB");
     }
+
+    [Fact]
+    public async Task Execute_VerboseErrorText_MappedToCode()
+    {
+        var run = _channel.ExecuteAsync(new AtCommand("AT+CPIN?", "+CPIN:", Wait), _timeout.Token);
+        await _pipe.ReadFromHostAsync(_timeout.Token);
+        await _pipe.SendToHostAsync("\r\n+CME ERROR: SIM busy\r\n");
+
+        var response = await run;
+
+        response.ErrorCode.Should().Be(14);
+        Assert.Throws<GsmModemException>(() => response.EnsureOk("test")).IsTransient.Should().BeTrue();
+    }
 }
