@@ -93,6 +93,21 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         return Status;
     }
 
+    /// <summary>Waits until the modem is initialised and ready to send and receive (at once when it already is).</summary>
+    /// <param name="cancellationToken">Gives up waiting; pass a token with a timeout.</param>
+    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var ready = _ready;
+            await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (ReferenceEquals(ready, _ready))
+            {
+                return;
+            }
+        }
+    }
+
     /// <inheritdoc />
 #pragma warning disable CA2208 // ParamName carries the option's key: the host names it in the start-up error.
     protected override void OnConfigure(GsmOptions options)

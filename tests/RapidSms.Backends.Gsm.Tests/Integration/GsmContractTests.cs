@@ -23,14 +23,9 @@ public sealed class GsmContractTests : BackendContractTests
 
         public ModemLink Link { get; } = link;
 
-        public async ValueTask AttachAsync(BackendBase backend, CancellationToken cancellationToken)
-        {
-            // Messages must not arrive before the modem is initialised, or they would only be found by a sweep.
-            while (((GsmBackend)backend).Status.State != GsmModemState.Ready)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-        }
+        // Messages must not arrive before the modem is initialised, or they would only be found by a sweep.
+        public async ValueTask AttachAsync(BackendBase backend, CancellationToken cancellationToken) =>
+            await ((GsmBackend)backend).WaitUntilReadyAsync(cancellationToken);
 
         public async ValueTask SendToBackendAsync(string identity, string text, CancellationToken cancellationToken) =>
             await Link.Simulator.DeliverAsync(identity, text, cancellationToken: cancellationToken);

@@ -45,13 +45,7 @@ internal sealed class GsmHost : IAsyncDisposable
     public GsmBackend Backend(string name) => (GsmBackend)Router.GetBackend(name);
 
     /// <summary>Waits until the backend's modem is initialised.</summary>
-    public async Task WaitReadyAsync(string name, CancellationToken cancellationToken)
-    {
-        while (Backend(name).Status.State != GsmModemState.Ready)
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-    }
+    public Task WaitReadyAsync(string name, CancellationToken cancellationToken) => Backend(name).WaitUntilReadyAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
