@@ -624,13 +624,13 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
 
         var text = deliver.Text;
-        var parts = 1;
+        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, key, deliver.Text)];
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
             IReadOnlyList<HeldPart>? all;
             lock (_gate)
             {
-                all = _parts.Add(deliver.Originator.Number, concatenation, new HeldPart(-1, key, deliver.Text));
+                all = _parts.Add(deliver.Originator.Number, concatenation, parts[0]);
             }
 
             if (all is null)
@@ -639,16 +639,12 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             }
 
             text = string.Concat(all.Select(p => p.Text));
-            parts = all.Count;
-            foreach (var part in all)
-            {
-                _processed.Add(part.Key);
-            }
+            parts = all;
         }
 
         try
         {
-            await ReceiveAsync(deliver.Originator.Number, text, receivedAt: null, Fields(deliver.ServiceCenterTimestamp, parts), cancellationToken).ConfigureAwait(false);
+            await ReceiveAsync(deliver.Originator.Number, text, receivedAt: null, Fields(deliver.ServiceCenterTimestamp, parts.Count), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
         {
@@ -656,7 +652,12 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             return;
         }
 
-        _processed.Add(key);
+        // Only now: a stored copy announced later (+CMTI) is then deleted instead of routed again.
+        foreach (var part in parts)
+        {
+            _processed.Add(part.Key);
+        }
+
         Interlocked.Increment(ref _received);
         _receivedCounter?.Add(1, _backendTag);
     }

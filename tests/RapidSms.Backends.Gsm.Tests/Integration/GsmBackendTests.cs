@@ -431,6 +431,7 @@ public sealed class GsmBackendTests
             o.SweepInterval = TimeSpan.FromMilliseconds(300);
         })));
         await host.WaitReadyAsync("modem", timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.Commands.Contains("AT+CMGL=4"), timeout.Token);
         link.Simulator.FailNext("AT+CMGR", "+CMS ERROR: 500");
 
         await link.Simulator.DeliverAsync(Sender, "read me later", cancellationToken: timeout.Token);
