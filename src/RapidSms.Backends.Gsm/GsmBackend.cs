@@ -124,6 +124,15 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             {
                 GsmTransport.ParseTcp(options.Port);
             }
+            else if (Termios.SpeedOf(options.BaudRate) is null)
+            {
+                throw new ArgumentException($"BaudRate {options.BaudRate} is not a serial speed Linux supports; use 9600, 19200, 38400, 57600, 115200, 230400, 460800 or 921600.", nameof(GsmOptions.BaudRate));
+            }
+        }
+
+        if (options.ValidityPeriod is { } validity && (validity < TimeSpan.FromMinutes(5) || validity > TimeSpan.FromDays(63 * 7)))
+        {
+            throw new ArgumentException($"ValidityPeriod {validity} is outside what SMS can carry (5 minutes to 63 weeks).", nameof(GsmOptions.ValidityPeriod));
         }
 
         if (!GsmModemProfile.Known.TryGetValue(options.Profile, out var profile))

@@ -47,6 +47,9 @@ public sealed class ConfigurationTests
     [InlineData("Profile", "nokia", "Profile")]
     [InlineData("Port", "tcp://nohost", "tcp://HOST:PORT")]
     [InlineData("Pin", "12", "PIN")]
+    [InlineData("BaudRate", "14400", "BaudRate")]
+    [InlineData("ValidityPeriod", "00:01:00", "ValidityPeriod")]
+    [InlineData("DeleteCommand", "AT+CMGD=1", "{0}")]
     public async Task UseGsm_InvalidOption_FailsAtStart(string key, string value, string expected)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
