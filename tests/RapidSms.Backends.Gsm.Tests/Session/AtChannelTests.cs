@@ -177,4 +177,17 @@ public sealed class AtChannelTests : IAsyncLifetime
         response.ErrorCode.Should().Be(14);
         Assert.Throws<GsmModemException>(() => response.EnsureOk("test")).IsTransient.Should().BeTrue();
     }
+
+    [Fact]
+    public async Task Execute_LineNoiseAndOversizedGarbage_CommandStillCompletes()
+    {
+        var run = _channel.ExecuteAsync(new AtCommand("AT+CSQ", "+CSQ:", Wait), _timeout.Token);
+        await _pipe.ReadFromHostAsync(_timeout.Token);
+        await _pipe.SendToHostAsync("\0\u00ff" + new string('x', 20_000));
+        await _pipe.SendToHostAsync("\r\n+CSQ: 31,99\r\n\r\nOK\r\n");
+
+        var response = await run;
+
+        response.Lines.Should().Equal("+CSQ: 31,99");
+    }
 }
