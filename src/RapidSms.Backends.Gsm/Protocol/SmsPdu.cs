@@ -8,6 +8,11 @@ namespace RapidSms.Backends.Gsm.Protocol;
 /// </summary>
 public abstract class SmsPdu
 {
+    /// <summary>Only the PDU types of this package derive from this class.</summary>
+    private protected SmsPdu()
+    {
+    }
+
     /// <summary>The service centre, or <see langword="null"/> when the PDU carries none (a <c>00</c> prefix).</summary>
     public SmsAddress? ServiceCenter { get; init; }
 
