@@ -1,0 +1,499 @@
+using System.Globalization;
+using System.Text;
+
+namespace RapidSms.Backends.Email.Client;
+
+/// <summary>
+/// A small IMAP4rev1 client (RFC 3501) with what the backend needs: capabilities, STARTTLS or
+/// implicit TLS, LOGIN or AUTHENTICATE PLAIN, SELECT, UID SEARCH UNSEEN, UID FETCH BODY.PEEK[],
+/// UID STORE +FLAGS, IDLE (RFC 2177), NOOP and LOGOUT.
+/// </summary>
+internal sealed class ImapClient : IAsyncDisposable
+{
+    private readonly MailConnection _connection;
+    private readonly int _maxLiteral;
+    private readonly HashSet<string> _capabilities = new(StringComparer.OrdinalIgnoreCase);
+    private int _tag;
+
+    private ImapClient(MailConnection connection, int maxLiteral)
+    {
+        _connection = connection;
+        _maxLiteral = maxLiteral;
+    }
+
+    /// <summary>The server's capabilities, as last announced.</summary>
+    public IReadOnlyCollection<string> Capabilities => _capabilities;
+
+    /// <summary>Whether the server offers IDLE.</summary>
+    public bool SupportsIdle => _capabilities.Contains("IDLE");
+
+    /// <summary>Whether the session runs over TLS.</summary>
+    public bool IsSecure => _connection.IsSecure;
+
+    /// <summary>Connects, secures the session as <paramref name="server"/> asks, and logs in.</summary>
+    /// <param name="server">The server and credentials.</param>
+    /// <param name="connector">Opens the byte stream.</param>
+    /// <param name="maxLiteral">The largest literal accepted (the biggest message fetched plus room).</param>
+    /// <param name="trace">The protocol trace, or null.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    public static async Task<ImapClient> ConnectAsync(
+        MailServer server, StreamConnector connector, int maxLiteral, Action<bool, string>? trace, CancellationToken cancellationToken)
+    {
+        var connection = await server.OpenAsync(connector, 1024 * 1024, trace, cancellationToken).ConfigureAwait(false);
+        var client = new ImapClient(connection, maxLiteral);
+        try
+        {
+            var greeting = await client.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (greeting.Status is not ("OK" or "PREAUTH"))
+            {
+                throw new MailProtocolException($"The IMAP server {server} refused the connection: {greeting.Status} {greeting.Text}", isTransient: true);
+            }
+
+            client.TakeCapabilities(greeting.Code);
+            if (client._capabilities.Count == 0)
+            {
+                await client.RefreshCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (server.Security is EmailSecurity.StartTls or EmailSecurity.StartTlsWhenAvailable && !connection.IsSecure)
+            {
+                if (client._capabilities.Contains("STARTTLS"))
+                {
+                    await client.RunAsync("STARTTLS", cancellationToken).ConfigureAwait(false);
+                    await connection.UpgradeToTlsAsync(server.Host, server.ValidateCertificate, cancellationToken).ConfigureAwait(false);
+                    await client.RefreshCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (server.Security == EmailSecurity.StartTls)
+                {
+                    throw new MailProtocolException($"The IMAP server {server} does not offer STARTTLS, and the backend requires it.", isTransient: false);
+                }
+            }
+
+            if (greeting.Status != "PREAUTH")
+            {
+                await client.LoginAsync(server.UserName ?? "", server.Password ?? "", cancellationToken).ConfigureAwait(false);
+            }
+
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Selects <paramref name="mailbox"/> read-write and returns its UIDVALIDITY.</summary>
+    public async Task<uint> SelectAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        var (done, untagged) = await RunAsync("SELECT " + Quote(EncodeMailboxName(mailbox)), cancellationToken).ConfigureAwait(false);
+        uint validity = 0;
+        foreach (var response in untagged.Append(done))
+        {
+            if (response.Code is { } code && code.StartsWith("UIDVALIDITY ", StringComparison.OrdinalIgnoreCase))
+            {
+                _ = uint.TryParse(code.AsSpan("UIDVALIDITY ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out validity);
+            }
+        }
+
+        return validity;
+    }
+
+    /// <summary>The UIDs of the messages without \Seen, in ascending order.</summary>
+    public async Task<IReadOnlyList<uint>> SearchUnseenAsync(CancellationToken cancellationToken)
+    {
+        var (_, untagged) = await RunAsync("UID SEARCH UNSEEN", cancellationToken).ConfigureAwait(false);
+        var uids = new SortedSet<uint>();
+        foreach (var response in untagged.Where(r => r.Atom(0).Equals("SEARCH", StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var token in response.Tokens.Skip(1))
+            {
+                if (token is string text && uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+                {
+                    uids.Add(uid);
+                }
+            }
+        }
+
+        return [.. uids];
+    }
+
+    /// <summary>
+    /// Fetches the first <paramref name="maxBytes"/> bytes of a message without setting \Seen
+    /// (BODY.PEEK). Returns <see langword="null"/> when the message no longer exists.
+    /// </summary>
+    public async Task<FetchedMessage?> FetchAsync(uint uid, int maxBytes, CancellationToken cancellationToken)
+    {
+        var command = string.Create(CultureInfo.InvariantCulture, $"UID FETCH {uid} (UID RFC822.SIZE BODY.PEEK[]<0.{maxBytes}>)");
+        var (_, untagged) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
+        foreach (var response in untagged)
+        {
+            if (!response.Atom(1).Equals("FETCH", StringComparison.OrdinalIgnoreCase) || response.Tokens.Count < 3 || response.Tokens[2] is not List<object?> items)
+            {
+                continue;
+            }
+
+            uint? fetchedUid = null;
+            long size = 0;
+            byte[]? body = null;
+            for (var i = 0; i + 1 < items.Count; i += 2)
+            {
+                var name = items[i] as string ?? "";
+                var value = items[i + 1];
+                if (name.Equals("UID", StringComparison.OrdinalIgnoreCase)
+                    && uint.TryParse(value as string, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+                {
+                    fetchedUid = u;
+                }
+                else if (name.Equals("RFC822.SIZE", StringComparison.OrdinalIgnoreCase))
+                {
+                    _ = long.TryParse(value as string, NumberStyles.None, CultureInfo.InvariantCulture, out size);
+                }
+                else if (name.StartsWith("BODY[", StringComparison.OrdinalIgnoreCase))
+                {
+                    body = value as byte[] ?? [];
+                }
+            }
+
+            if (fetchedUid == uid && body is not null)
+            {
+                return new FetchedMessage(uid, size, body);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Sets \Seen (and \Flagged when <paramref name="flag"/>) on a message.</summary>
+    public async Task MarkSeenAsync(uint uid, bool flag, CancellationToken cancellationToken)
+    {
+        var flags = flag ? "(\\Seen \\Flagged)" : "(\\Seen)";
+        await RunAsync(string.Create(CultureInfo.InvariantCulture, $"UID STORE {uid} +FLAGS.SILENT {flags}"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the server for news (new mail, expunges) and checks that the link is alive.</summary>
+    public Task NoopAsync(CancellationToken cancellationToken) => RunAsync("NOOP", cancellationToken);
+
+    /// <summary>
+    /// Waits in IDLE until the server reports a change, <paramref name="maxIdle"/> passes, or
+    /// <paramref name="cancellationToken"/> is cancelled, then ends IDLE cleanly.
+    /// </summary>
+    /// <returns>True when the server reported something (new mail, most likely).</returns>
+    public async Task<bool> IdleAsync(TimeSpan maxIdle, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var tag = NextTag();
+        await _connection.WriteLineAsync(tag + " IDLE", cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (response.Tag == "+")
+            {
+                break;
+            }
+
+            if (response.Tag == tag)
+            {
+                throw new MailProtocolException($"The IMAP server refused IDLE: {response.Status} {response.Text}", isTransient: false);
+            }
+
+            if (IsChange(response))
+            {
+                // News before IDLE started: leave at once.
+                await _connection.WriteLineAsync("DONE", cancellationToken).ConfigureAwait(false);
+                await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        // One read stays pending while the timer runs: reads are never cancelled half-way, so a TLS
+        // stream is never left in the middle of a record.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var changed = false;
+        var read = ReadAsync(CancellationToken.None).AsTask();
+        var timer = Task.Delay(maxIdle, timeProvider, stop.Token);
+        while (true)
+        {
+            var first = await Task.WhenAny(read, timer).ConfigureAwait(false);
+            if (first == timer)
+            {
+                break;
+            }
+
+            var response = await read.ConfigureAwait(false);
+            if (response.Tag == tag)
+            {
+                // The server ended IDLE on its own.
+                await stop.CancelAsync().ConfigureAwait(false);
+                return true;
+            }
+
+            if (response.Status == "BYE")
+            {
+                throw new IOException($"The IMAP server closed the session: {response.Text}");
+            }
+
+            if (IsChange(response))
+            {
+                changed = true;
+                break;
+            }
+
+            read = ReadAsync(CancellationToken.None).AsTask();
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await _connection.WriteLineAsync("DONE", CancellationToken.None).ConfigureAwait(false);
+        while (true)
+        {
+            var response = await read.ConfigureAwait(false);
+            if (response.Tag == tag)
+            {
+                if (response.Status != "OK")
+                {
+                    throw new MailProtocolException($"The IMAP server ended IDLE with {response.Status} {response.Text}", isTransient: true);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                return changed;
+            }
+
+            changed |= IsChange(response);
+            read = ReadAsync(cancellationToken).AsTask();
+        }
+    }
+
+    /// <summary>Logs out; errors are ignored.</summary>
+    public async Task LogoutAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync("LOGOUT", cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>Encodes a mailbox name in modified UTF-7 (RFC 3501 section 5.1.3).</summary>
+    public static string EncodeMailboxName(string name)
+    {
+        var output = new StringBuilder(name.Length);
+        var i = 0;
+        while (i < name.Length)
+        {
+            var c = name[i];
+            if (c is >= ' ' and <= '~')
+            {
+                output.Append(c == '&' ? "&-" : c.ToString());
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < name.Length && name[i] is < ' ' or > '~')
+            {
+                i++;
+            }
+
+            var utf16 = Encoding.BigEndianUnicode.GetBytes(name[start..i]);
+            output.Append('&').Append(Convert.ToBase64String(utf16).TrimEnd('=').Replace('/', ',')).Append('-');
+        }
+
+        return output.ToString();
+    }
+
+    /// <summary>Quotes a string for a command (quoted string; callers use literals for 8-bit text).</summary>
+    public static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static bool IsChange(ImapResponse response) =>
+        response.IsUntagged && response.Atom(1).ToUpperInvariant() is "EXISTS" or "RECENT" or "EXPUNGE" or "FETCH";
+
+    private async Task LoginAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        var plain = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{userName}\0{password}"));
+        ImapResponse done;
+        if (_capabilities.Contains("AUTH=PLAIN") && _capabilities.Contains("SASL-IR"))
+        {
+            done = await CommandAsync("AUTHENTICATE PLAIN " + plain, "AUTHENTICATE PLAIN ********", cancellationToken).ConfigureAwait(false);
+        }
+        else if (_capabilities.Contains("AUTH=PLAIN") || _capabilities.Contains("LOGINDISABLED"))
+        {
+            var tag = NextTag();
+            await _connection.WriteLineAsync(tag + " AUTHENTICATE PLAIN", cancellationToken).ConfigureAwait(false);
+            var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (response.Tag == "+")
+            {
+                await _connection.WriteLineAsync(plain, cancellationToken, traceAs: "********").ConfigureAwait(false);
+                response = await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
+            }
+
+            done = response;
+        }
+        else
+        {
+            // LOGIN with each argument as a quoted string, or as a literal when it holds 8-bit or special characters.
+            var tag = NextTag();
+            done = await SendWithLiteralsAsync(tag, ["LOGIN ", userName, " ", password], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (done.Status != "OK")
+        {
+            var transient = done.Code is { } code && code.StartsWith("UNAVAILABLE", StringComparison.OrdinalIgnoreCase);
+            throw new MailProtocolException($"The IMAP server refused the login: {done.Status} {done.Text}", transient);
+        }
+
+        if (!TakeCapabilities(done.Code))
+        {
+            await RefreshCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ImapResponse> SendWithLiteralsAsync(string tag, string[] parts, CancellationToken cancellationToken)
+    {
+        // parts alternate: raw command text, then an argument, then raw text, ...
+        var line = new StringBuilder(tag).Append(' ');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i % 2 == 0)
+            {
+                line.Append(parts[i]);
+                continue;
+            }
+
+            var argument = parts[i];
+            if (!argument.AsSpan().ContainsAnyExceptInRange(' ', '~'))
+            {
+                line.Append(Quote(argument));
+                continue;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(argument);
+            var nonSynchronizing = _capabilities.Contains("LITERAL+");
+            line.Append('{').Append(bytes.Length.ToString(CultureInfo.InvariantCulture)).Append(nonSynchronizing ? "+}" : "}");
+            await _connection.WriteLineAsync(line.ToString(), cancellationToken, traceAs: tag + " (credentials)").ConfigureAwait(false);
+            line.Clear();
+            if (!nonSynchronizing)
+            {
+                var go = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (go.Tag != "+")
+                {
+                    return go;
+                }
+            }
+
+            _connection.TraceWritten("(literal)");
+            await _connection.WriteRawAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        _connection.TraceWritten("(credentials)");
+        await _connection.WriteRawAsync(Encoding.UTF8.GetBytes(line.Append("\r\n").ToString()), cancellationToken).ConfigureAwait(false);
+        return await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefreshCapabilitiesAsync(CancellationToken cancellationToken)
+    {
+        var (_, untagged) = await RunAsync("CAPABILITY", cancellationToken).ConfigureAwait(false);
+        foreach (var response in untagged.Where(r => r.Atom(0).Equals("CAPABILITY", StringComparison.OrdinalIgnoreCase)))
+        {
+            _capabilities.Clear();
+            foreach (var token in response.Tokens.Skip(1))
+            {
+                if (token is string capability)
+                {
+                    _capabilities.Add(capability);
+                }
+            }
+        }
+    }
+
+    private bool TakeCapabilities(string? code)
+    {
+        if (code is null || !code.StartsWith("CAPABILITY ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        _capabilities.Clear();
+        foreach (var capability in code["CAPABILITY ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            _capabilities.Add(capability);
+        }
+
+        return true;
+    }
+
+    private async Task<ImapResponse> CommandAsync(string command, string? traceAs, CancellationToken cancellationToken)
+    {
+        var tag = NextTag();
+        await _connection.WriteLineAsync(tag + " " + command, cancellationToken, traceAs is null ? null : tag + " " + traceAs).ConfigureAwait(false);
+        return await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(ImapResponse Done, List<ImapResponse> Untagged)> RunAsync(string command, CancellationToken cancellationToken)
+    {
+        var tag = NextTag();
+        await _connection.WriteLineAsync(tag + " " + command, cancellationToken).ConfigureAwait(false);
+        var untagged = new List<ImapResponse>();
+        while (true)
+        {
+            var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (response.Tag == tag)
+            {
+                if (response.Status != "OK")
+                {
+                    var verb = command.Split(' ')[0] is "UID" ? string.Join(' ', command.Split(' ').Take(2)) : command.Split(' ')[0];
+                    throw new MailProtocolException($"The IMAP server answered {verb} with {response.Status} {response.Text}", isTransient: response.Status == "NO");
+                }
+
+                return (response, untagged);
+            }
+
+            if (response.Status == "BYE")
+            {
+                throw new IOException($"The IMAP server closed the session: {response.Text}");
+            }
+
+            if (response.IsUntagged && untagged.Count < 100_000)
+            {
+                untagged.Add(response);
+            }
+        }
+    }
+
+    private async Task<ImapResponse> WaitForTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (response.Tag == tag)
+            {
+                return response;
+            }
+
+            if (response.Status == "BYE" && response.IsUntagged)
+            {
+                throw new IOException($"The IMAP server closed the session: {response.Text}");
+            }
+        }
+    }
+
+    private ValueTask<ImapResponse> ReadAsync(CancellationToken cancellationToken) =>
+        ImapResponse.ReadAsync(_connection, _maxLiteral, cancellationToken);
+
+    private string NextTag() => "R" + (++_tag).ToString("D4", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A message fetched with BODY.PEEK[].</summary>
+/// <param name="Uid">Its UID.</param>
+/// <param name="Size">Its full size (RFC822.SIZE), which may exceed what was fetched.</param>
+/// <param name="Content">The bytes fetched: all of it, or its beginning when it is larger than the limit.</param>
+internal sealed record FetchedMessage(uint Uid, long Size, byte[] Content)
+{
+    /// <summary>True when only the beginning was fetched.</summary>
+    public bool IsTruncated => Size > Content.Length;
+}
