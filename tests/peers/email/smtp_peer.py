@@ -30,13 +30,13 @@ class MaildirDelivery:
             maildir = os.path.join(self.root, local, "Maildir")
             for sub in ("tmp", "new", "cur"):
                 os.makedirs(os.path.join(maildir, sub), exist_ok=True)
-            name = "%d.%s.smtp-peer" % (time.time_ns(), uuid.uuid4().hex)
+            name = "%020d.%s.smtp-peer" % (time.time_ns(), uuid.uuid4().hex)
             tmp = os.path.join(maildir, "tmp", name)
             with open(tmp, "wb") as f:
                 f.write(content)
             os.chmod(tmp, 0o666)
             os.rename(tmp, os.path.join(maildir, "new", name))
-            print("DELIVERED %s %s" % (rcpt, envelope.mail_options), flush=True)
+            print("DELIVERED %s %s %s" % (rcpt, os.path.join(maildir, "new", name), " ".join(envelope.mail_options)), flush=True)
         return "250 OK delivered"
 
 
