@@ -100,9 +100,12 @@ internal sealed class ImapClient : IAsyncDisposable
     }
 
     /// <summary>The UIDs of the messages without \Seen, in ascending order.</summary>
-    public async Task<IReadOnlyList<uint>> SearchUnseenAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<uint>> SearchUnseenAsync(CancellationToken cancellationToken) => SearchAsync("UNSEEN", cancellationToken);
+
+    /// <summary>The UIDs of the messages matching <paramref name="criteria"/> (IMAP search syntax), in ascending order.</summary>
+    public async Task<IReadOnlyList<uint>> SearchAsync(string criteria, CancellationToken cancellationToken)
     {
-        var (_, untagged) = await RunAsync("UID SEARCH UNSEEN", cancellationToken).ConfigureAwait(false);
+        var (_, untagged) = await RunAsync("UID SEARCH " + criteria, cancellationToken).ConfigureAwait(false);
         var uids = new SortedSet<uint>();
         foreach (var response in untagged.Where(r => r.Atom(0).Equals("SEARCH", StringComparison.OrdinalIgnoreCase)))
         {
@@ -321,24 +324,25 @@ internal sealed class ImapClient : IAsyncDisposable
         {
             done = await CommandAsync("AUTHENTICATE PLAIN " + plain, "AUTHENTICATE PLAIN ********", cancellationToken).ConfigureAwait(false);
         }
-        else if (_capabilities.Contains("AUTH=PLAIN") || _capabilities.Contains("LOGINDISABLED"))
+        else if (_capabilities.Contains("AUTH=PLAIN"))
         {
-            var tag = NextTag();
-            await _connection.WriteLineAsync(tag + " AUTHENTICATE PLAIN", cancellationToken).ConfigureAwait(false);
-            var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (response.Tag == "+")
-            {
-                await _connection.WriteLineAsync(plain, cancellationToken, traceAs: "********").ConfigureAwait(false);
-                response = await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
-            }
-
-            done = response;
+            done = await AuthenticateWithContinuationsAsync("PLAIN", [plain], cancellationToken).ConfigureAwait(false);
+        }
+        else if (!_capabilities.Contains("LOGINDISABLED"))
+        {
+            // LOGIN with each argument as a quoted string, or as a literal when it holds 8-bit or special characters.
+            done = await SendWithLiteralsAsync(NextTag(), ["LOGIN ", userName, " ", password], cancellationToken).ConfigureAwait(false);
+        }
+        else if (_capabilities.Contains("AUTH=LOGIN"))
+        {
+            string[] answers = [Convert.ToBase64String(Encoding.UTF8.GetBytes(userName)), Convert.ToBase64String(Encoding.UTF8.GetBytes(password))];
+            done = await AuthenticateWithContinuationsAsync("LOGIN", answers, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            // LOGIN with each argument as a quoted string, or as a literal when it holds 8-bit or special characters.
-            var tag = NextTag();
-            done = await SendWithLiteralsAsync(tag, ["LOGIN ", userName, " ", password], cancellationToken).ConfigureAwait(false);
+            throw new MailProtocolException(
+                "The IMAP server offers no login method this client knows (LOGIN, AUTHENTICATE PLAIN or LOGIN); with STARTTLS off, it may allow logins only over TLS.",
+                isTransient: false);
         }
 
         if (done.Status != "OK")
@@ -350,6 +354,28 @@ internal sealed class ImapClient : IAsyncDisposable
         if (!TakeCapabilities(done.Code))
         {
             await RefreshCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ImapResponse> AuthenticateWithContinuationsAsync(string mechanism, string[] answers, CancellationToken cancellationToken)
+    {
+        var tag = NextTag();
+        await _connection.WriteLineAsync(tag + " AUTHENTICATE " + mechanism, cancellationToken).ConfigureAwait(false);
+        var next = 0;
+        while (true)
+        {
+            var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (response.Tag == tag)
+            {
+                return response;
+            }
+
+            if (response.Tag == "+")
+            {
+                // Answer each challenge in turn; an unexpected extra challenge is cancelled with "*".
+                var answer = next < answers.Length ? answers[next++] : "*";
+                await _connection.WriteLineAsync(answer, cancellationToken, traceAs: "********").ConfigureAwait(false);
+            }
         }
     }
 

@@ -182,6 +182,7 @@ public sealed class MailServers : IAsyncDisposable
         var config = template
             .Replace("{ROOT}", Root, StringComparison.Ordinal)
             .Replace("{SSL}", ssl, StringComparison.Ordinal)
+            .Replace("{AUTH_MECHANISMS}", Options.ImapAuthenticatePlain ? "plain login" : "login", StringComparison.Ordinal)
             .Replace("{MAIL_UID}", uid, StringComparison.Ordinal)
             .Replace("{MAIL_GID}", gid, StringComparison.Ordinal)
             .Replace("{IMAP_PORT}", ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -326,6 +327,9 @@ public sealed record MailServersOptions
 
     /// <summary>SMTP requires AUTH as rapidsms.</summary>
     public bool SmtpAuthentication { get; init; }
+
+    /// <summary>Dovecot offers AUTHENTICATE PLAIN (otherwise only the LOGIN command works).</summary>
+    public bool ImapAuthenticatePlain { get; init; } = true;
 
     /// <summary>With <see cref="Tls"/>: SMTP speaks TLS from the first byte instead of STARTTLS.</summary>
     public bool SmtpImplicitTls { get; init; }
