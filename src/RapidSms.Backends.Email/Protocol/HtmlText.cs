@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace RapidSms.Backends.Email.Protocol;
 
-/// <summary>Reduces HTML mail to the text a reader sees: no tags, scripts or styles; blocks on lines of their own.</summary>
+/// <summary>Reduces HTML mail to the text a reader sees: no tags, scripts or styles; each block on a line of its own.</summary>
 internal static partial class HtmlText
 {
     /// <summary>Converts <paramref name="html"/> to plain text.</summary>
@@ -18,23 +18,14 @@ internal static partial class HtmlText
         text = WebUtility.HtmlDecode(text).Replace('\u00A0', ' ');
 
         var output = new StringBuilder(text.Length);
-        var blankLines = 0;
         foreach (var raw in text.Split('\n'))
         {
+            // Blocks become lines; blank lines between them are dropped, as a short message wants.
             var line = Spaces().Replace(raw, " ").Trim();
-            if (line.Length == 0)
+            if (line.Length > 0)
             {
-                blankLines++;
-                continue;
+                output.Append(output.Length > 0 ? "\n" : "").Append(line);
             }
-
-            if (output.Length > 0)
-            {
-                output.Append(blankLines > 0 ? "\n\n" : "\n");
-            }
-
-            output.Append(line);
-            blankLines = 0;
         }
 
         return output.ToString();
