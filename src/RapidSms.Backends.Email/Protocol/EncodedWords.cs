@@ -5,7 +5,8 @@ namespace RapidSms.Backends.Email.Protocol;
 /// <summary>RFC 2047 encoded words ("=?utf-8?B?...?=") in header values.</summary>
 internal static class EncodedWords
 {
-    private const int MaxWordLength = 75;
+    // 75 is the RFC limit; 66 leaves room for "Subject: " on the first line of a header.
+    private const int MaxWordLength = 66;
 
     /// <summary>
     /// Decodes every encoded word in <paramref name="value"/>. Whitespace between two adjacent encoded
@@ -47,7 +48,7 @@ internal static class EncodedWords
 
     /// <summary>
     /// Returns <paramref name="text"/> unchanged when it is printable ASCII, otherwise as UTF-8 "B"
-    /// encoded words of at most 75 characters, separated by folding whitespace (CRLF SP).
+    /// encoded words of at most 66 characters, separated by folding whitespace (CRLF SP).
     /// </summary>
     public static string Encode(string text)
     {
