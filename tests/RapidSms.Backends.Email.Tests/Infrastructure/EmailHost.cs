@@ -33,6 +33,7 @@ public sealed class EmailHost : IAsyncDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
         builder.Services.AddRapidSms(rapid => rapid
+            .ConfigureRouter(o => o.SendRetryDelay = TimeSpan.FromMilliseconds(50))
             .AddApp(app)
             .AddBackend(BackendName, b => b.UseEmail(o =>
             {
