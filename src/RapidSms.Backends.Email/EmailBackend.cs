@@ -309,6 +309,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             return true;
         }
 
+        _fetchFailures.Remove(key);
         if (fetched is null)
         {
             return true;
@@ -344,6 +345,12 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             [EmailFields.FromName] = mail.From!.Name,
             [EmailFields.Uid] = (long)uid,
         };
+        if (Options.StripQuotedText && QuotedReply.Strip(text) is var reply && reply.Length != text.Length)
+        {
+            fields[EmailFields.FullText] = text;
+            text = reply;
+        }
+
         if (mail.MessageId is not null)
         {
             fields[EmailFields.MessageId] = mail.MessageId;

@@ -27,6 +27,12 @@ public static class EmailFields
     /// <summary>The mail's IMAP UID in the mailbox (long).</summary>
     public const string Uid = "email.uid";
 
+    /// <summary>
+    /// The whole text of the mail (string), set when <see cref="EmailOptions.StripQuotedText"/> removed quoted
+    /// text or a signature from <see cref="MessageBase.Text"/>.
+    /// </summary>
+    public const string FullText = "email.full_text";
+
     /// <summary>What was wrong with the mail and worked around (string array), when anything was.</summary>
     public const string Problems = "email.problems";
 }

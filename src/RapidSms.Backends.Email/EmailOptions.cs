@@ -84,6 +84,13 @@ public sealed class EmailOptions
     public int MaxMessageSize { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// Whether to leave out of the text what a reply quotes (below "On ... wrote:", an Outlook separator or
+    /// trailing "&gt;" lines) and the sender's signature (below "-- "), so apps see what the person
+    /// wrote now. The whole text stays in the <see cref="EmailFields.FullText"/> field. Defaults to <see langword="true"/>.
+    /// </summary>
+    public bool StripQuotedText { get; set; } = true;
+
+    /// <summary>
     /// Whether mail sent by machines (Auto-Submitted, bounces, bulk and list mail) is set aside instead of
     /// routed, so autoresponders cannot start a reply loop. Defaults to <see langword="true"/>.
     /// </summary>

@@ -76,10 +76,32 @@ public sealed class EmailBackendTests
         read.Date.Should().NotBeNull();
         raw.Should().Contain("\r\nAuto-Submitted: auto-replied\r\n").And.Contain("\r\nTo: <alice@example.test>\r\n");
 
-        // Routed once and acknowledged: nothing unseen is left in the backend's mailbox.
+        // Alice answers the reply, quoting it: the app sees only what she wrote now, and the thread goes on.
+        var answer = TestMail.Plain(
+            "alice@example.test", "rapidsms@example.test", read.Subject,
+            $"echo second round\n\nOn Sun, Nov 22, 2026 at 1:05 AM RapidSMS Clinic <rapidsms@example.test> wrote:\n> {read.Text}\n",
+            messageId: "<second@alice.example.test>",
+            extraHeaders: $"In-Reply-To: {read.MessageId}\nReferences: {string.Join(' ', read.References)} {read.MessageId}");
+        await using (var client = await SmtpClient.ConnectAsync(smtp, "alice.example.test", MailServer.ConnectTcpAsync, null, timeout.Token))
+        {
+            await client.SendAsync("alice@example.test", ["rapidsms@example.test"], answer, timeout.Token);
+        }
+
+        var second = (await host.App.WaitForAsync(2, timeout.Token))[1];
+        second.Text.Should().Be("echo second round");
+        ((string)second.Fields[EmailFields.FullText]!).Should().Contain("> Merci, à bientôt! Café crème.");
+        await servers.NextDeliveryAsync(timeout.Token, to: "alice@example.test");
+        var secondReply = await servers.NextDeliveryAsync(timeout.Token, to: "alice@example.test");
+        var thread = MailReader.Read(secondReply.Content);
+        thread.Text.Should().Be("second round");
+        thread.Subject.Should().Be("Re: Clinic hours — ça marche?");
+        thread.InReplyTo.Should().Be("<second@alice.example.test>");
+        thread.References.Should().Equal("<root@alice.example.test>", originalId, read.MessageId, "<second@alice.example.test>");
+
+        // Each mail routed once and acknowledged: nothing unseen is left in the backend's mailbox.
         await using var mailbox = await EmailHost.OpenMailboxAsync(servers, "rapidsms", timeout.Token);
         await WaitUntilAllSeenAsync(mailbox, timeout.Token);
-        host.App.Received.Should().ContainSingle();
+        host.App.Received.Should().HaveCount(2);
     }
 
     [PeerTheory(Install, Dovecot, Python)]

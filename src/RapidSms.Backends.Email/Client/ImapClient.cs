@@ -186,6 +186,7 @@ internal sealed class ImapClient : IAsyncDisposable
     {
         var tag = NextTag();
         await _connection.WriteLineAsync(tag + " IDLE", cancellationToken).ConfigureAwait(false);
+        var changed = false;
         while (true)
         {
             var response = await ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -199,19 +200,20 @@ internal sealed class ImapClient : IAsyncDisposable
                 throw new MailProtocolException($"The IMAP server refused IDLE: {response.Status} {response.Text}", isTransient: false);
             }
 
-            if (IsChange(response))
-            {
-                // News before IDLE started: leave at once.
-                await _connection.WriteLineAsync("DONE", cancellationToken).ConfigureAwait(false);
-                await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
+            changed |= IsChange(response);
+        }
+
+        if (changed)
+        {
+            // News arrived before IDLE started (DONE is only allowed after the continuation): leave at once.
+            await _connection.WriteLineAsync("DONE", cancellationToken).ConfigureAwait(false);
+            await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         // One read stays pending while the timer runs: reads are never cancelled half-way, so a TLS
         // stream is never left in the middle of a record.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var changed = false;
         var read = ReadAsync(CancellationToken.None).AsTask();
         var timer = Task.Delay(maxIdle, timeProvider, stop.Token);
         while (true)

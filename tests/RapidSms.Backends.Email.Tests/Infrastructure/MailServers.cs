@@ -86,11 +86,26 @@ public sealed class MailServers : IAsyncDisposable
         File.Move(temporary, Path.Combine(maildir, "new", name));
     }
 
-    /// <summary>The next message the SMTP server delivered, in delivery order.</summary>
-    public async Task<(string Recipient, byte[] Content)> NextDeliveryAsync(CancellationToken cancellationToken)
+    /// <summary>The next message the SMTP server delivered (to <paramref name="to"/> only, when given), in delivery order.</summary>
+    public async Task<(string Recipient, byte[] Content)> NextDeliveryAsync(CancellationToken cancellationToken, string? to = null)
     {
-        var (recipient, path) = await _deliveries.Reader.ReadAsync(cancellationToken);
-        return (recipient, await File.ReadAllBytesAsync(path, cancellationToken));
+        while (true)
+        {
+            var (recipient, path) = await _deliveries.Reader.ReadAsync(cancellationToken);
+            if (to is not null && !string.Equals(recipient, to, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Once Dovecot has seen the mail it lives in cur/, renamed with its flags ("NAME:2,S").
+            if (!File.Exists(path))
+            {
+                var cur = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(path))!, "cur");
+                path = Directory.GetFiles(cur, Path.GetFileName(path) + "*").Single();
+            }
+
+            return (recipient, await File.ReadAllBytesAsync(path, cancellationToken));
+        }
     }
 
     /// <summary>Stops Dovecot (killed, as in a crash) and, with <paramref name="restart"/>, starts it again on the same ports.</summary>
