@@ -259,6 +259,24 @@ public sealed class EmailBackendTests
         host.Logs.Records.Should().NotContain(r => r.Message.Contains(MailServers.Password, StringComparison.Ordinal));
     }
 
+    [PeerFact(Install, Dovecot, Python)]
+    public async Task Send_InternationalizedAddress_UsesSmtpUtf8()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers);
+
+        var result = await host.Router.SendAsync("Karibu!", new Connection(EmailHost.BackendName, "zoë@example.test"), timeout.Token);
+
+        result.Succeeded.Should().BeTrue();
+        var (recipient, content) = await servers.NextDeliveryAsync(timeout.Token);
+        recipient.Should().Be("zoë@example.test");
+        servers.DeliveryOptions(recipient).Should().Contain("SMTPUTF8");
+        var mail = MailReader.Read(content);
+        mail.Text.Should().Be("Karibu!");
+        Encoding.UTF8.GetString(content).Should().Contain("\r\nTo: <zoë@example.test>\r\n");
+    }
+
     private static async Task<FetchedMessage> WaitForSingleMailAsync(ImapClient mailbox, CancellationToken cancellationToken)
     {
         while (true)

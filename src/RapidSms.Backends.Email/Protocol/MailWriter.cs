@@ -4,9 +4,9 @@ using System.Text;
 namespace RapidSms.Backends.Email.Protocol;
 
 /// <summary>
-/// Writes an <see cref="OutgoingMail"/> as RFC 5322 bytes that survive any relay: 7-bit only, CRLF
-/// line breaks, headers of non-ASCII text as RFC 2047 encoded words, the body as UTF-8 in
-/// quoted-printable.
+/// Writes an <see cref="OutgoingMail"/> as RFC 5322 bytes that survive any relay: 7-bit only (but for
+/// an internationalized address, which needs SMTPUTF8 anyway), CRLF line breaks, headers of non-ASCII
+/// text as RFC 2047 encoded words, the body as UTF-8 in quoted-printable.
 /// </summary>
 internal static class MailWriter
 {
@@ -54,7 +54,9 @@ internal static class MailWriter
         var text = mail.Text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace("\n", "\r\n", StringComparison.Ordinal);
         output.Append(QuotedPrintable.Encode(Encoding.UTF8.GetBytes(text)));
         output.Append("\r\n");
-        return Encoding.ASCII.GetBytes(output.ToString());
+
+        // 7-bit throughout, except an internationalized address (RFC 6532), which is sent with SMTPUTF8.
+        return Encoding.UTF8.GetBytes(output.ToString());
     }
 
     /// <summary>Formats a date the RFC 5322 way: "Sun, 22 Nov 2026 01:05:03 +0000".</summary>

@@ -24,6 +24,7 @@ public sealed class MailServers : IAsyncDisposable
     public static readonly string[] Users = ["rapidsms", "alice", "bob"];
 
     private readonly ConcurrentDictionary<string, byte> _delivered = new();
+    private readonly ConcurrentDictionary<string, string> _options = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<(string Recipient, string Path)> _deliveries = Channel.CreateUnbounded<(string, string)>();
     private PeerProcess? _dovecot;
     private PeerProcess? _smtp;
@@ -107,6 +108,9 @@ public sealed class MailServers : IAsyncDisposable
             return (recipient, await File.ReadAllBytesAsync(path, cancellationToken));
         }
     }
+
+    /// <summary>The MAIL FROM options (SMTPUTF8, BODY=8BITMIME...) of the last message delivered to <paramref name="recipient"/>.</summary>
+    public string DeliveryOptions(string recipient) => _options.TryGetValue(recipient, out var options) ? options : "";
 
     /// <summary>Stops Dovecot (killed, as in a crash) and, with <paramref name="restart"/>, starts it again on the same ports.</summary>
     public async Task StopImapAsync()
@@ -229,7 +233,7 @@ public sealed class MailServers : IAsyncDisposable
         }
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _smtp = PeerProcess.Start(Python, arguments);
+        _smtp = PeerProcess.Start(Python, arguments, environment: new Dictionary<string, string> { ["PYTHONIOENCODING"] = "utf-8" });
         _smtp.LineReceived += line =>
         {
             if (line == "READY")
@@ -238,7 +242,8 @@ public sealed class MailServers : IAsyncDisposable
             }
             else if (line.StartsWith("DELIVERED ", StringComparison.Ordinal))
             {
-                var parts = line.Split(' ');
+                var parts = line.Split(' ', 4);
+                _options[parts[1]] = parts.Length > 3 ? parts[3] : "";
                 if (_delivered.TryAdd(parts[2], 0))
                 {
                     _deliveries.Writer.TryWrite((parts[1], parts[2]));
