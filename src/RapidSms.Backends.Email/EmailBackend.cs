@@ -256,7 +256,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
                 {
                     await imap.IdleAsync(Options.IdleRenewal, TimeProvider, stoppingToken).ConfigureAwait(false);
                 }
-                else
+                else if (!imap.HasNewMail)
                 {
                     await Task.Delay(Options.PollInterval, TimeProvider, stoppingToken).ConfigureAwait(false);
                 }
@@ -283,7 +283,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         if (_routedNotSeen.Contains(key))
         {
             // Routed in an earlier session whose link broke before \Seen was stored: acknowledge, do not route twice.
-            await MarkSeenAsync(imap, uid, flag: false, stoppingToken).ConfigureAwait(false);
+            await MarkSeenAsync(imap, uid, flag: false).ConfigureAwait(false);
             _routedNotSeen.Remove(key);
             Log.PendingAcknowledged(Logger, Name, uid);
             return true;
@@ -303,7 +303,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             if (attempt >= MaxFetchAttempts)
             {
                 _fetchFailures.Remove(key);
-                await SetAsideAsync(imap, uid, $"the server refused to return it {attempt} times", stoppingToken).ConfigureAwait(false);
+                await SetAsideAsync(imap, uid, $"the server refused to return it {attempt} times").ConfigureAwait(false);
             }
 
             return true;
@@ -328,7 +328,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             : null;
         if (reason is not null)
         {
-            await SetAsideAsync(imap, uid, reason, stoppingToken).ConfigureAwait(false);
+            await SetAsideAsync(imap, uid, reason).ConfigureAwait(false);
             return true;
         }
 
@@ -396,36 +396,30 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         {
             _routedNotSeen.Remove(key);
             Log.MailRoutingFailed(Logger, Name, uid, ex);
-            await SetAsideAsync(imap, uid, "the router refused it", stoppingToken).ConfigureAwait(false);
+            await SetAsideAsync(imap, uid, "the router refused it").ConfigureAwait(false);
             return true;
         }
 
         Log.MailRouted(Logger, Name, uid, mail.From.Address);
-        await MarkSeenAsync(imap, uid, flag: false, stoppingToken).ConfigureAwait(false);
+        await MarkSeenAsync(imap, uid, flag: false).ConfigureAwait(false);
         _routedNotSeen.Remove(key);
         return true;
     }
 
-    private async Task SetAsideAsync(ImapClient imap, uint uid, string reason, CancellationToken stoppingToken)
+    private async Task SetAsideAsync(ImapClient imap, uint uid, string reason)
     {
         Log.MailSetAside(Logger, Name, uid, reason);
-        await MarkSeenAsync(imap, uid, flag: true, stoppingToken).ConfigureAwait(false);
+        await MarkSeenAsync(imap, uid, flag: true).ConfigureAwait(false);
     }
 
-    private async Task MarkSeenAsync(ImapClient imap, uint uid, bool flag, CancellationToken stoppingToken)
+    private async Task MarkSeenAsync(ImapClient imap, uint uid, bool flag)
     {
-        // Marking must happen even while the host stops: the router already has the message.
+        // Not cancelled when the host stops: the router already has the message, so the mark must be made.
         using var timeout = new CancellationTokenSource(Options.CommandTimeout, TimeProvider);
         await imap.MarkSeenAsync(uid, flag, timeout.Token).ConfigureAwait(false);
-        _ = stoppingToken;
     }
 
-    private CancellationTokenSource CommandTimeout(CancellationToken stoppingToken)
-    {
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(Options.CommandTimeout);
-        return timeout;
-    }
+    private Deadline CommandTimeout(CancellationToken stoppingToken) => new(Options.CommandTimeout, TimeProvider, stoppingToken);
 
     private Action<bool, string>? Trace(string protocol) =>
         Options.ProtocolTrace && Logger.IsEnabled(LogLevel.Trace)
@@ -453,5 +447,26 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     {
         var name = Dns.GetHostName();
         return string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) ? "localhost" : name;
+    }
+
+    /// <summary>A token cancelled when the host stops or when a command took too long on the injected clock.</summary>
+    private sealed class Deadline : IDisposable
+    {
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenSource _linked;
+
+        public Deadline(TimeSpan timeout, TimeProvider timeProvider, CancellationToken stoppingToken)
+        {
+            _timer = new CancellationTokenSource(timeout, timeProvider);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _timer.Token);
+        }
+
+        public CancellationToken Token => _linked.Token;
+
+        public void Dispose()
+        {
+            _linked.Dispose();
+            _timer.Dispose();
+        }
     }
 }

@@ -102,6 +102,12 @@ public sealed class EmailBackendTests
         await using var mailbox = await EmailHost.OpenMailboxAsync(servers, "rapidsms", timeout.Token);
         await WaitUntilAllSeenAsync(mailbox, timeout.Token);
         host.App.Received.Should().HaveCount(2);
+
+        // The protocol trace was on: it shows the logins, never the secrets.
+        var plainToken = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0rapidsms\0{MailServers.Password}"));
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "ProtocolTrace" && r.Message.Contains("AUTH PLAIN ********", StringComparison.Ordinal));
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "ProtocolTrace" && r.Message.Contains("AUTHENTICATE PLAIN ********", StringComparison.Ordinal));
+        host.Logs.Records.Should().NotContain(r => r.Message.Contains(MailServers.Password, StringComparison.Ordinal) || r.Message.Contains(plainToken, StringComparison.Ordinal));
     }
 
     [PeerTheory(Install, Dovecot, Python)]
@@ -173,11 +179,11 @@ public sealed class EmailBackendTests
         }
 
         host.App.Release();
-        await host.Logs.WaitForAsync(r => r.EventId.Name == "ImapConnectionLost", timeout.Token);
+        await WithLogsAsync(host.Logs.WaitForAsync(r => r.EventId.Name == "ImapConnectionLost", timeout.Token), host, servers);
         await servers.StartImapAsync();
 
-        var received = await host.App.WaitForAsync(7, timeout.Token);
-        await host.Logs.WaitForAsync(r => r.EventId.Name == "PendingAcknowledged", timeout.Token);
+        await WithLogsAsync(host.App.WaitForAsync(7, timeout.Token), host, servers);
+        await WithLogsAsync(host.Logs.WaitForAsync(r => r.EventId.Name == "PendingAcknowledged", timeout.Token), host, servers);
         await using var mailbox = await EmailHost.OpenMailboxAsync(servers, "rapidsms", timeout.Token);
         await WaitUntilAllSeenAsync(mailbox, timeout.Token);
 

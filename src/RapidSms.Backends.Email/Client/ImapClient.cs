@@ -14,6 +14,7 @@ internal sealed class ImapClient : IAsyncDisposable
     private readonly int _maxLiteral;
     private readonly HashSet<string> _capabilities = new(StringComparer.OrdinalIgnoreCase);
     private int _tag;
+    private bool _newMail;
 
     private ImapClient(MailConnection connection, int maxLiteral)
     {
@@ -29,6 +30,9 @@ internal sealed class ImapClient : IAsyncDisposable
 
     /// <summary>Whether the session runs over TLS.</summary>
     public bool IsSecure => _connection.IsSecure;
+
+    /// <summary>Whether the server announced new mail (EXISTS, RECENT) since the last search.</summary>
+    public bool HasNewMail => _newMail;
 
     /// <summary>Connects, secures the session as <paramref name="server"/> asks, and logs in.</summary>
     /// <param name="server">The server and credentials.</param>
@@ -105,6 +109,8 @@ internal sealed class ImapClient : IAsyncDisposable
     /// <summary>The UIDs of the messages matching <paramref name="criteria"/> (IMAP search syntax), in ascending order.</summary>
     public async Task<IReadOnlyList<uint>> SearchAsync(string criteria, CancellationToken cancellationToken)
     {
+        // Whatever arrived so far is covered by this search.
+        _newMail = false;
         var (_, untagged) = await RunAsync("UID SEARCH " + criteria, cancellationToken).ConfigureAwait(false);
         var uids = new SortedSet<uint>();
         foreach (var response in untagged.Where(r => r.Atom(0).Equals("SEARCH", StringComparison.OrdinalIgnoreCase)))
@@ -184,6 +190,13 @@ internal sealed class ImapClient : IAsyncDisposable
     /// <returns>True when the server reported something (new mail, most likely).</returns>
     public async Task<bool> IdleAsync(TimeSpan maxIdle, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        if (_newMail)
+        {
+            // The server announced mail during an earlier command (EXISTS in a STORE's answer, say):
+            // IDLE would not announce it again.
+            return true;
+        }
+
         var tag = NextTag();
         await _connection.WriteLineAsync(tag + " IDLE", cancellationToken).ConfigureAwait(false);
         var changed = false;
@@ -314,6 +327,9 @@ internal sealed class ImapClient : IAsyncDisposable
     /// <summary>Quotes a string for a command (quoted string; callers use literals for 8-bit text).</summary>
     public static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static bool IsNewMail(ImapResponse response) =>
+        response.IsUntagged && response.Atom(1).ToUpperInvariant() is "EXISTS" or "RECENT";
 
     private static bool IsChange(ImapResponse response) =>
         response.IsUntagged && response.Atom(1).ToUpperInvariant() is "EXISTS" or "RECENT" or "EXPUNGE" or "FETCH";
@@ -490,6 +506,8 @@ internal sealed class ImapClient : IAsyncDisposable
             {
                 untagged.Add(response);
             }
+
+            _newMail |= IsNewMail(response);
         }
     }
 
@@ -507,6 +525,8 @@ internal sealed class ImapClient : IAsyncDisposable
             {
                 throw new IOException($"The IMAP server closed the session: {response.Text}");
             }
+
+            _newMail |= IsNewMail(response);
         }
     }
 

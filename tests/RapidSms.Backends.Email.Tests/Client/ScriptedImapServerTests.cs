@@ -22,7 +22,7 @@ public sealed partial class ScriptedImapServerTests
         mailbox.Add(5, "From: \"Ann\" <ann@example.org>\r\nSubject: one\r\n\r\nfirst\r\n");
         mailbox.Add(6, "From: bad@example.org\r\n\r\nnever fetched\r\n", refuseFetch: true);
         mailbox.Add(7, "From: cat@example.org\r\nSubject: three\r\n\r\n(third) {with} \"odd\" characters\r\n");
-        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, ct));
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: true, ct));
         await using var servers = await MailServers.StartAsync();
         await using var host = await EmailHost.StartAsync(servers, o =>
         {
@@ -47,7 +47,36 @@ public sealed partial class ScriptedImapServerTests
         imap.Connections.Should().BeGreaterThan(1);
     }
 
-    private static async Task ServeAsync(ServerSession session, int connection, FakeMailbox mailbox, CancellationToken cancellationToken)
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_NewMailAnnouncedDuringStore_IsFetchedWithoutWaitingForIdle()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfirst\r\n");
+
+        // The second mail arrives while the first is being marked: the server says so in STORE's answer
+        // ("* 2 EXISTS"), and IDLE will not say it again.
+        mailbox.OnStore = uid =>
+        {
+            if (uid == 1)
+            {
+                mailbox.Add(2, "From: ann@example.org\r\n\r\nsecond\r\n");
+            }
+        };
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: true, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.IdleRenewal = TimeSpan.FromMinutes(29);
+        });
+
+        var received = await host.App.WaitForAsync(2, timeout.Token);
+
+        received.Select(m => m.Text).Should().Equal("first", "second");
+    }
+
+    private static async Task ServeAsync(ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken)
     {
         await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -64,7 +93,17 @@ public sealed partial class ScriptedImapServerTests
             switch (command)
             {
                 case "CAPABILITY":
-                    await session.WriteAsync($"* CAPABILITY IMAP4rev1\r\n{tag} OK done\r\n", cancellationToken);
+                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}\r\n{tag} OK done\r\n", cancellationToken);
+                    break;
+                case "IDLE":
+                    // Idles until DONE without ever announcing anything.
+                    await session.WriteAsync("+ idling\r\n", cancellationToken);
+                    if (await session.ReadLineAsync(cancellationToken) is null)
+                    {
+                        return;
+                    }
+
+                    await session.WriteAsync($"{tag} OK idle done\r\n", cancellationToken);
                     break;
                 case "LOGIN":
                     mailbox.Logins.Add(await ReadLoginAsync(session, rest, cancellationToken));
@@ -95,15 +134,17 @@ public sealed partial class ScriptedImapServerTests
                 case "UID STORE":
                 {
                     var uid = uint.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-                    if (connection == 1)
+                    if (dropFirstStore && connection == 1)
                     {
                         // Fault: the link dies after the router has the first message, before \Seen is stored.
                         session.Abort();
                         return;
                     }
 
+                    var before = mailbox.Count;
                     mailbox.Store(uid, rest.Contains("\\Flagged", StringComparison.Ordinal));
-                    await session.WriteAsync($"{tag} OK stored\r\n", cancellationToken);
+                    var exists = mailbox.Count > before ? $"* {mailbox.Count} EXISTS\r\n" : "";
+                    await session.WriteAsync($"{exists}{tag} OK stored\r\n", cancellationToken);
                     break;
                 }
 
@@ -159,6 +200,8 @@ public sealed partial class ScriptedImapServerTests
 
         public ConcurrentBag<(string, string)> Logins { get; } = [];
 
+        public Action<uint>? OnStore { get; set; }
+
         public int Count => _mails.Count;
 
         public IEnumerable<uint> Unseen => _mails.Where(m => !m.Value.Seen).Select(m => m.Key).Order();
@@ -177,6 +220,7 @@ public sealed partial class ScriptedImapServerTests
         public void Store(uint uid, bool flagged)
         {
             _mails.AddOrUpdate(uid, _ => default, (_, m) => m with { Seen = true, Flagged = m.Flagged || flagged });
+            OnStore?.Invoke(uid);
             if (_mails.Values.All(m => m.Seen))
             {
                 _allSeen.TrySetResult();
