@@ -169,6 +169,16 @@ public sealed class MailServers : IAsyncDisposable
     private async Task PrepareAsync()
     {
         var (uid, gid) = await MailUserAsync();
+
+        // As root, Dovecot's own users run its services; otherwise everything runs as the current user.
+        var runAs = "";
+        if ((await RunAsync("id", ["-u"])).Trim() != "0")
+        {
+            var user = (await RunAsync("id", ["-un"])).Trim();
+            var group = (await RunAsync("id", ["-gn"])).Trim();
+            runAs = $"default_login_user = {user}\ndefault_internal_user = {user}\ndefault_internal_group = {group}";
+        }
+
         foreach (var user in Users)
         {
             foreach (var sub in new[] { "tmp", "new", "cur" })
@@ -201,6 +211,7 @@ public sealed class MailServers : IAsyncDisposable
         var config = template
             .Replace("{ROOT}", Root, StringComparison.Ordinal)
             .Replace("{SSL}", ssl, StringComparison.Ordinal)
+            .Replace("{RUN_AS}", runAs, StringComparison.Ordinal)
             .Replace("{AUTH_MECHANISMS}", Options.ImapAuthenticatePlain ? "plain login" : "login", StringComparison.Ordinal)
             .Replace("{MAIL_UID}", uid, StringComparison.Ordinal)
             .Replace("{MAIL_GID}", gid, StringComparison.Ordinal)
