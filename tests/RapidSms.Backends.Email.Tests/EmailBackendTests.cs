@@ -283,6 +283,21 @@ public sealed class EmailBackendTests
         Encoding.UTF8.GetString(content).Should().Contain("\r\nTo: <zoë@example.test>\r\n");
     }
 
+    [PeerFact(Install, Dovecot, Python)]
+    public async Task Send_SmtpServerUnreachable_FailsTransientlyAfterTheRoutersRetries()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var servers = await MailServers.StartAsync();
+        var closedPort = Peers.FreeTcpPort();
+        await using var host = await EmailHost.StartAsync(servers, o => o.SmtpPort = closedPort);
+
+        var result = await host.Router.SendAsync("hello", new Connection(EmailHost.BackendName, "alice@example.test"), timeout.Token);
+
+        var failure = result.Failures.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeTrue();
+        host.Logs.Records.Where(r => r.EventId.Name == "SendFailed").Should().HaveCountGreaterThan(1, "the router retries a transient failure");
+    }
+
     private static async Task<FetchedMessage> WaitForSingleMailAsync(ImapClient mailbox, CancellationToken cancellationToken)
     {
         while (true)
