@@ -112,7 +112,7 @@ public sealed class MailServers : IAsyncDisposable
     /// <summary>The MAIL FROM options (SMTPUTF8, BODY=8BITMIME...) of the last message delivered to <paramref name="recipient"/>.</summary>
     public string DeliveryOptions(string recipient) => _options.TryGetValue(recipient, out var options) ? options : "";
 
-    /// <summary>Stops Dovecot (killed, as in a crash) and, with <paramref name="restart"/>, starts it again on the same ports.</summary>
+    /// <summary>Stops Dovecot the hard way (killed, as in a crash); <see cref="StartImapAsync"/> starts it again on the same ports.</summary>
     public async Task StopImapAsync()
     {
         if (_dovecot is not null)
