@@ -61,6 +61,27 @@ public sealed class ScriptedSmtpServerTests
         transcript.Should().NotContain(l => l.StartsWith("AUTH", StringComparison.Ordinal));
     }
 
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Send_DataInjectedAfterStartTls_IsRefusedBeforeTheHandshake()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var transcript = new ConcurrentQueue<string>();
+        await using var smtp = new ScriptedServer((session, _, ct) => ServeAsync(session, transcript, new(), offerStartTls: true, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.SmtpPort = smtp.Port;
+            o.SmtpSecurity = EmailSecurity.StartTls;
+            o.SmtpUserName = "sender";
+            o.SmtpPassword = "secret";
+        });
+
+        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "hi"), timeout.Token);
+
+        result.Failures.Should().ContainSingle().Which.Error.Should().Contain("after accepting STARTTLS");
+        transcript.Should().NotContain(l => l.StartsWith("AUTH", StringComparison.Ordinal) || l.StartsWith("MAIL", StringComparison.Ordinal));
+    }
+
     private static async Task ServeAsync(ServerSession session, ConcurrentQueue<string> transcript, ConcurrentQueue<string> data, bool offerStartTls, CancellationToken cancellationToken)
     {
         await session.WriteAsync("220 fake.example ESMTP\r\n", cancellationToken);
@@ -72,6 +93,10 @@ public sealed class ScriptedSmtpServerTests
             {
                 case "EHLO":
                     await session.WriteAsync("250-fake.example\r\n250-8BITMIME\r\n" + (offerStartTls ? "250-STARTTLS\r\n" : "") + "250 AUTH LOGIN\r\n", cancellationToken);
+                    break;
+                case "STARTTLS":
+                    // A man in the middle's trick: a reply smuggled in before the TLS handshake.
+                    await session.WriteAsync("220 go ahead\r\n250 injected\r\n", cancellationToken);
                     break;
                 case "AUTH":
                     await session.WriteAsync("334 VXNlcm5hbWU6\r\n", cancellationToken);
