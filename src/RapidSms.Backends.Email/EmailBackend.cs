@@ -252,11 +252,12 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
                     }
                 }
 
-                if (idle)
+                if (idle && await imap.IdleAsync(Options.IdleRenewal, TimeProvider, stoppingToken).ConfigureAwait(false) == IdleResult.Refused)
                 {
-                    await imap.IdleAsync(Options.IdleRenewal, TimeProvider, stoppingToken).ConfigureAwait(false);
+                    idle = false;
+                    Log.ImapPolling(Logger, Name, Options.PollInterval);
                 }
-                else if (!imap.HasNewMail)
+                else if (!idle && !imap.HasNewMail)
                 {
                     await Task.Delay(Options.PollInterval, TimeProvider, stoppingToken).ConfigureAwait(false);
                 }

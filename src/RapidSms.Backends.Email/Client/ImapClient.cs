@@ -187,14 +187,14 @@ internal sealed class ImapClient : IAsyncDisposable
     /// Waits in IDLE until the server reports a change, <paramref name="maxIdle"/> passes, or
     /// <paramref name="cancellationToken"/> is cancelled, then ends IDLE cleanly.
     /// </summary>
-    /// <returns>True when the server reported something (new mail, most likely).</returns>
-    public async Task<bool> IdleAsync(TimeSpan maxIdle, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <returns>What happened: a change reported, nothing, or IDLE refused (poll instead).</returns>
+    public async Task<IdleResult> IdleAsync(TimeSpan maxIdle, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (_newMail)
         {
             // The server announced mail during an earlier command (EXISTS in a STORE's answer, say):
             // IDLE would not announce it again.
-            return true;
+            return IdleResult.Changed;
         }
 
         var tag = NextTag();
@@ -210,7 +210,8 @@ internal sealed class ImapClient : IAsyncDisposable
 
             if (response.Tag == tag)
             {
-                throw new MailProtocolException($"The IMAP server refused IDLE: {response.Status} {response.Text}", isTransient: false);
+                // Advertised but refused (or not advertised and tried anyway): the caller polls instead.
+                return IdleResult.Refused;
             }
 
             changed |= IsChange(response);
@@ -221,7 +222,7 @@ internal sealed class ImapClient : IAsyncDisposable
             // News arrived before IDLE started (DONE is only allowed after the continuation): leave at once.
             await _connection.WriteLineAsync("DONE", cancellationToken).ConfigureAwait(false);
             await WaitForTagAsync(tag, cancellationToken).ConfigureAwait(false);
-            return true;
+            return IdleResult.Changed;
         }
 
         // One read stays pending while the timer runs: reads are never cancelled half-way, so a TLS
@@ -242,7 +243,7 @@ internal sealed class ImapClient : IAsyncDisposable
             {
                 // The server ended IDLE on its own.
                 await stop.CancelAsync().ConfigureAwait(false);
-                return true;
+                return IdleResult.Changed;
             }
 
             if (response.Status == "BYE")
@@ -272,7 +273,7 @@ internal sealed class ImapClient : IAsyncDisposable
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                return changed;
+                return changed ? IdleResult.Changed : IdleResult.Quiet;
             }
 
             changed |= IsChange(response);
@@ -534,6 +535,19 @@ internal sealed class ImapClient : IAsyncDisposable
         ImapResponse.ReadAsync(_connection, _maxLiteral, cancellationToken);
 
     private string NextTag() => "R" + (++_tag).ToString("D4", CultureInfo.InvariantCulture);
+}
+
+/// <summary>How an IDLE ended.</summary>
+internal enum IdleResult
+{
+    /// <summary>Nothing happened before the time was up.</summary>
+    Quiet,
+
+    /// <summary>The server reported a change (new mail, most likely).</summary>
+    Changed,
+
+    /// <summary>The server refused IDLE; poll instead.</summary>
+    Refused,
 }
 
 /// <summary>A message fetched with BODY.PEEK[].</summary>

@@ -76,7 +76,28 @@ public sealed partial class ScriptedImapServerTests
         received.Select(m => m.Text).Should().Equal("first", "second");
     }
 
-    private static async Task ServeAsync(ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken)
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_IdleAdvertisedButRefused_FallsBackToPolling()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfirst\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: true, dropFirstStore: false, ct, refuseIdle: true));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await host.Logs.WaitForAsync(r => r.EventId.Name == "ImapPolling", timeout.Token);
+
+        mailbox.Add(2, "From: ann@example.org\r\n\r\nsecond\r\n");
+
+        (await host.App.WaitForAsync(2, timeout.Token)).Select(m => m.Text).Should().Equal("first", "second");
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
+    }
+
+    private static async Task ServeAsync(ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false)
     {
         await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -94,6 +115,9 @@ public sealed partial class ScriptedImapServerTests
             {
                 case "CAPABILITY":
                     await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}\r\n{tag} OK done\r\n", cancellationToken);
+                    break;
+                case "IDLE" when refuseIdle:
+                    await session.WriteAsync($"{tag} BAD IDLE is switched off here\r\n", cancellationToken);
                     break;
                 case "IDLE":
                     // Idles until DONE without ever announcing anything.
