@@ -252,7 +252,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
                     }
                 }
 
-                if (idle && await imap.IdleAsync(Options.IdleRenewal, TimeProvider, stoppingToken).ConfigureAwait(false) == IdleResult.Refused)
+                if (idle && await imap.IdleAsync(Options.IdleRenewal, Options.CommandTimeout, TimeProvider, stoppingToken).ConfigureAwait(false) == IdleResult.Refused)
                 {
                     idle = false;
                     Log.ImapPolling(Logger, Name, Options.PollInterval);
@@ -272,7 +272,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             }
             catch (OperationCanceledException)
             {
-                // The server did not answer LOGOUT; the connection is closed anyway.
+                // The server did not answer LOGOUT in time; the connection is closed anyway.
             }
         }
     }

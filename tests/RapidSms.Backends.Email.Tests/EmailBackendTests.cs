@@ -309,7 +309,7 @@ public sealed class EmailBackendTests
                 return (await mailbox.FetchAsync(uids[0], 1024 * 1024, cancellationToken))!;
             }
 
-            await mailbox.IdleAsync(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
+            await mailbox.IdleAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeProvider.System, cancellationToken);
         }
     }
 
@@ -331,7 +331,7 @@ public sealed class EmailBackendTests
         // The backend stores \Seen right after the router returns; look until it has (bounded by the token).
         while ((await mailbox.SearchUnseenAsync(cancellationToken)).Count > 0)
         {
-            await mailbox.IdleAsync(TimeSpan.FromMilliseconds(200), TimeProvider.System, cancellationToken);
+            await mailbox.IdleAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeProvider.System, cancellationToken);
         }
     }
 }

@@ -10,11 +10,13 @@ namespace RapidSms.Backends.Email.Client;
 /// </summary>
 internal sealed class ImapClient : IAsyncDisposable
 {
+    private static readonly TimeSpan StoppingTimeout = TimeSpan.FromSeconds(5);
     private readonly MailConnection _connection;
     private readonly int _maxLiteral;
     private readonly HashSet<string> _capabilities = new(StringComparer.OrdinalIgnoreCase);
     private int _tag;
     private bool _newMail;
+    private bool _broken;
 
     private ImapClient(MailConnection connection, int maxLiteral)
     {
@@ -185,10 +187,11 @@ internal sealed class ImapClient : IAsyncDisposable
 
     /// <summary>
     /// Waits in IDLE until the server reports a change, <paramref name="maxIdle"/> passes, or
-    /// <paramref name="cancellationToken"/> is cancelled, then ends IDLE cleanly.
+    /// <paramref name="cancellationToken"/> is cancelled, then ends IDLE cleanly. A server that does not
+    /// answer DONE within <paramref name="commandTimeout"/> is taken for gone (<see cref="TimeoutException"/>).
     /// </summary>
     /// <returns>What happened: a change reported, nothing, or IDLE refused (poll instead).</returns>
-    public async Task<IdleResult> IdleAsync(TimeSpan maxIdle, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public async Task<IdleResult> IdleAsync(TimeSpan maxIdle, TimeSpan commandTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (_newMail)
         {
@@ -264,7 +267,22 @@ internal sealed class ImapClient : IAsyncDisposable
         await _connection.WriteLineAsync("DONE", CancellationToken.None).ConfigureAwait(false);
         while (true)
         {
-            var response = await read.ConfigureAwait(false);
+            // A link that died silently while idle shows here: DONE gets no answer. The read stays
+            // pending, so the session is unusable from now on.
+            // When stopping, still wait (briefly) for the answer so the session can log out cleanly.
+            var answerTimeout = cancellationToken.IsCancellationRequested && commandTimeout > StoppingTimeout ? StoppingTimeout : commandTimeout;
+            ImapResponse response;
+            try
+            {
+                response = await read.WaitAsync(answerTimeout, timeProvider, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                _broken = true;
+                _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
+            }
+
             if (response.Tag == tag)
             {
                 if (response.Status != "OK")
@@ -277,18 +295,23 @@ internal sealed class ImapClient : IAsyncDisposable
             }
 
             changed |= IsChange(response);
-            read = ReadAsync(cancellationToken).AsTask();
+            read = ReadAsync(CancellationToken.None).AsTask();
         }
     }
 
-    /// <summary>Logs out; errors are ignored.</summary>
+    /// <summary>Logs out when the session is still usable; errors are ignored, the connection is closed anyway.</summary>
     public async Task LogoutAsync(CancellationToken cancellationToken)
     {
+        if (_broken)
+        {
+            return;
+        }
+
         try
         {
             await RunAsync("LOGOUT", cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
             // Already gone.
         }
@@ -531,8 +554,19 @@ internal sealed class ImapClient : IAsyncDisposable
         }
     }
 
-    private ValueTask<ImapResponse> ReadAsync(CancellationToken cancellationToken) =>
-        ImapResponse.ReadAsync(_connection, _maxLiteral, cancellationToken);
+    private async ValueTask<ImapResponse> ReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ImapResponse.ReadAsync(_connection, _maxLiteral, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A read that failed or was cancelled half-way leaves the stream at an unknown point.
+            _broken = true;
+            throw;
+        }
+    }
 
     private string NextTag() => "R" + (++_tag).ToString("D4", CultureInfo.InvariantCulture);
 }

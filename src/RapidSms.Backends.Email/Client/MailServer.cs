@@ -23,6 +23,12 @@ internal sealed record MailServer(string Host, int Port, EmailSecurity Security,
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            // An IMAP session idles for minutes: probe the link so a peer that vanished (a NAT timeout,
+            // a crashed host) breaks the pending read instead of leaving it waiting forever.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            TrySetKeepAlive(socket, SocketOptionName.TcpKeepAliveTime, 60);
+            TrySetKeepAlive(socket, SocketOptionName.TcpKeepAliveInterval, 15);
+            TrySetKeepAlive(socket, SocketOptionName.TcpKeepAliveRetryCount, 4);
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
@@ -30,6 +36,18 @@ internal sealed record MailServer(string Host, int Port, EmailSecurity Security,
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    private static void TrySetKeepAlive(Socket socket, SocketOptionName option, int value)
+    {
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, option, value);
+        }
+        catch (SocketException)
+        {
+            // Not every platform lets the keep-alive timing be tuned; the system default then applies.
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using RapidSms.Backends.Email.Tests.Infrastructure;
+using RapidSms.Testing;
 using RapidSms.Tests.Shared;
 
 namespace RapidSms.Backends.Email.Tests.Client;
@@ -97,7 +98,39 @@ public sealed partial class ScriptedImapServerTests
         host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
     }
 
-    private static async Task ServeAsync(ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false)
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_ServerSilentAfterDone_TimesOutAndReconnects()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: true, dropFirstStore: false, ct, silentAfterDone: number == 1));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.IdleRenewal = TimeSpan.FromMilliseconds(100);
+            o.CommandTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        LogRecord lost;
+        try
+        {
+            lost = await host.Logs.WaitForAsync(r => r.EventId.Name == "ImapConnectionLost", shortWait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException(string.Join("\n", host.Logs.Records.Select(r => $"{r.EventId.Name} {r.Message} {r.Exception}")));
+        }
+
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nafter the silence\r\n");
+
+        lost.Exception.Should().BeOfType<TimeoutException>();
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the silence");
+    }
+
+    private static async Task ServeAsync(
+        ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false)
     {
         await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -124,6 +157,13 @@ public sealed partial class ScriptedImapServerTests
                     await session.WriteAsync("+ idling\r\n", cancellationToken);
                     if (await session.ReadLineAsync(cancellationToken) is null)
                     {
+                        return;
+                    }
+
+                    if (silentAfterDone)
+                    {
+                        // Fault: the link is dead but not closed; nothing ever comes back.
+                        await session.ReadLineAsync(cancellationToken);
                         return;
                     }
 
