@@ -277,7 +277,7 @@ public sealed class EmailBackendTests
         result.Succeeded.Should().BeTrue();
         var (recipient, content) = await servers.NextDeliveryAsync(timeout.Token);
         recipient.Should().Be("zoë@example.test");
-        servers.DeliveryOptions(recipient).Should().Contain("SMTPUTF8");
+        servers.DeliveryOptions(recipient).Should().Contain("SMTPUTF8").And.Contain("BODY=8BITMIME");
         var mail = MailReader.Read(content);
         mail.Text.Should().Be("Karibu!");
         Encoding.UTF8.GetString(content).Should().Contain("\r\nTo: <zoë@example.test>\r\n");
