@@ -1,0 +1,294 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+using RapidSms.Backends.Email.Tests.Infrastructure;
+using RapidSms.Testing;
+using RapidSms.Tests.Shared;
+
+namespace RapidSms.Backends.Email.Tests.Client;
+
+/// <summary>
+/// The backend against an in-process IMAP server that offers neither IDLE, AUTHENTICATE nor LITERAL+,
+/// refuses to return one message, and drops the link at the worst moment.
+/// </summary>
+public sealed partial class ScriptedImapServerTests
+{
+    private const string Password = "pässwörd \"quoted\"";
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_OldServerWithFaults_LogsInWithLiteralsPollsSetsAsideAndNeverRoutesTwice()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(5, "From: \"Ann\" <ann@example.org>\r\nSubject: one\r\n\r\nfirst\r\n");
+        mailbox.Add(6, "From: bad@example.org\r\n\r\nnever fetched\r\n", refuseFetch: true);
+        mailbox.Add(7, "From: cat@example.org\r\nSubject: three\r\n\r\n(third) {with} \"odd\" characters\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: true, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.ImapPassword = Password;
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+
+        await host.Logs.WaitForAsync(r => r.EventId.Name == "PendingAcknowledged", timeout.Token);
+        var received = await host.App.WaitForAsync(2, timeout.Token);
+        await mailbox.AllSeen.WaitAsync(timeout.Token);
+
+        received.Select(m => (m.Connection.Identity, m.Text)).Should().Equal(
+            ("ann@example.org", "first"),
+            ("cat@example.org", "(third) {with} \"odd\" characters"));
+        mailbox.Logins.Should().NotBeEmpty().And.OnlyContain(l => l.Equals(ValueTuple.Create("rapidsms", Password)));
+        mailbox.Flagged.Should().Equal(6u);
+        host.Logs.Records.Where(r => r.EventId.Name == "MailFetchFailed").Should().HaveCount(3);
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "ImapPolling");
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "ImapConnectionLost");
+        host.Logs.Records.Should().NotContain(r => r.Message.Contains("pässwörd", StringComparison.Ordinal));
+        imap.Connections.Should().BeGreaterThan(1);
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_NewMailAnnouncedDuringStore_IsFetchedWithoutWaitingForIdle()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfirst\r\n");
+
+        // The second mail arrives while the first is being marked: the server says so in STORE's answer
+        // ("* 2 EXISTS"), and IDLE will not say it again.
+        mailbox.OnStore = uid =>
+        {
+            if (uid == 1)
+            {
+                mailbox.Add(2, "From: ann@example.org\r\n\r\nsecond\r\n");
+            }
+        };
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: true, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.IdleRenewal = TimeSpan.FromMinutes(29);
+        });
+
+        var received = await host.App.WaitForAsync(2, timeout.Token);
+
+        received.Select(m => m.Text).Should().Equal("first", "second");
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_IdleAdvertisedButRefused_FallsBackToPolling()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfirst\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: true, dropFirstStore: false, ct, refuseIdle: true));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await host.Logs.WaitForAsync(r => r.EventId.Name == "ImapPolling", timeout.Token);
+
+        mailbox.Add(2, "From: ann@example.org\r\n\r\nsecond\r\n");
+
+        (await host.App.WaitForAsync(2, timeout.Token)).Select(m => m.Text).Should().Equal("first", "second");
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_ServerSilentAfterDone_TimesOutAndReconnects()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: true, dropFirstStore: false, ct, silentAfterDone: number == 1));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.IdleRenewal = TimeSpan.FromMilliseconds(100);
+            o.CommandTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        LogRecord lost;
+        try
+        {
+            lost = await host.Logs.WaitForAsync(r => r.EventId.Name == "ImapConnectionLost", shortWait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException(string.Join("\n", host.Logs.Records.Select(r => $"{r.EventId.Name} {r.Message} {r.Exception}")));
+        }
+
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nafter the silence\r\n");
+
+        lost.Exception.Should().BeOfType<TimeoutException>();
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the silence");
+    }
+
+    private static async Task ServeAsync(
+        ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false)
+    {
+        await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
+        while (await session.ReadLineAsync(cancellationToken) is { } line)
+        {
+            var parts = line.Split(' ', 3);
+            var (tag, command, rest) = (parts[0], parts[1].ToUpperInvariant(), parts.Length > 2 ? parts[2] : "");
+            if (command == "UID")
+            {
+                var sub = rest.Split(' ', 2);
+                command = "UID " + sub[0].ToUpperInvariant();
+                rest = sub.Length > 1 ? sub[1] : "";
+            }
+
+            switch (command)
+            {
+                case "CAPABILITY":
+                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}\r\n{tag} OK done\r\n", cancellationToken);
+                    break;
+                case "IDLE" when refuseIdle:
+                    await session.WriteAsync($"{tag} BAD IDLE is switched off here\r\n", cancellationToken);
+                    break;
+                case "IDLE":
+                    // Idles until DONE without ever announcing anything.
+                    await session.WriteAsync("+ idling\r\n", cancellationToken);
+                    if (await session.ReadLineAsync(cancellationToken) is null)
+                    {
+                        return;
+                    }
+
+                    if (silentAfterDone)
+                    {
+                        // Fault: the link is dead but not closed; nothing ever comes back.
+                        await session.ReadLineAsync(cancellationToken);
+                        return;
+                    }
+
+                    await session.WriteAsync($"{tag} OK idle done\r\n", cancellationToken);
+                    break;
+                case "LOGIN":
+                    mailbox.Logins.Add(await ReadLoginAsync(session, rest, cancellationToken));
+                    await session.WriteAsync($"{tag} OK logged in\r\n", cancellationToken);
+                    break;
+                case "SELECT":
+                    await session.WriteAsync($"* {mailbox.Count} EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n{tag} OK [READ-WRITE] selected\r\n", cancellationToken);
+                    break;
+                case "UID SEARCH":
+                    await session.WriteAsync($"* SEARCH {string.Join(' ', mailbox.Unseen)}\r\n{tag} OK searched\r\n", cancellationToken);
+                    break;
+                case "UID FETCH":
+                {
+                    var uid = uint.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    if (mailbox.RefusesFetch(uid))
+                    {
+                        await session.WriteAsync($"{tag} NO [SERVERBUG] cannot read that one\r\n", cancellationToken);
+                        break;
+                    }
+
+                    var content = mailbox.Content(uid);
+                    await session.WriteAsync($"* 1 FETCH (UID {uid} RFC822.SIZE {content.Length} BODY[]<0> {{{content.Length}}}\r\n", cancellationToken);
+                    await session.WriteAsync(content, cancellationToken);
+                    await session.WriteAsync($" FLAGS (\\Recent))\r\n{tag} OK fetched\r\n", cancellationToken);
+                    break;
+                }
+
+                case "UID STORE":
+                {
+                    var uid = uint.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    if (dropFirstStore && connection == 1)
+                    {
+                        // Fault: the link dies after the router has the first message, before \Seen is stored.
+                        session.Abort();
+                        return;
+                    }
+
+                    var before = mailbox.Count;
+                    mailbox.Store(uid, rest.Contains("\\Flagged", StringComparison.Ordinal));
+                    var exists = mailbox.Count > before ? $"* {mailbox.Count} EXISTS\r\n" : "";
+                    await session.WriteAsync($"{exists}{tag} OK stored\r\n", cancellationToken);
+                    break;
+                }
+
+                case "NOOP":
+                    await session.WriteAsync($"{tag} OK noop\r\n", cancellationToken);
+                    break;
+                case "LOGOUT":
+                    await session.WriteAsync($"* BYE bye\r\n{tag} OK logged out\r\n", cancellationToken);
+                    return;
+                default:
+                    await session.WriteAsync($"{tag} BAD unknown command\r\n", cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private static async Task<(string User, string Password)> ReadLoginAsync(ServerSession session, string rest, CancellationToken cancellationToken)
+    {
+        // Arguments are quoted strings or synchronizing literals ({n} at the end of the line, then "+").
+        var arguments = new List<string>();
+        while (true)
+        {
+            foreach (Match match in Quoted().Matches(rest))
+            {
+                arguments.Add(match.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal));
+            }
+
+            var literal = Literal().Match(rest);
+            if (!literal.Success)
+            {
+                break;
+            }
+
+            await session.WriteAsync("+ go ahead\r\n", cancellationToken);
+            var bytes = await session.ReadBytesAsync(int.Parse(literal.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            arguments.Add(Encoding.UTF8.GetString(bytes));
+            rest = await session.ReadLineAsync(cancellationToken) ?? "";
+        }
+
+        return (arguments[0], arguments[1]);
+    }
+
+    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex("\\{(\\d+)\\}$")]
+    private static partial Regex Literal();
+
+    private sealed class FakeMailbox
+    {
+        private readonly ConcurrentDictionary<uint, (byte[] Content, bool Seen, bool Flagged, bool RefuseFetch)> _mails = new();
+        private readonly TaskCompletionSource _allSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentBag<(string, string)> Logins { get; } = [];
+
+        public Action<uint>? OnStore { get; set; }
+
+        public int Count => _mails.Count;
+
+        public IEnumerable<uint> Unseen => _mails.Where(m => !m.Value.Seen).Select(m => m.Key).Order();
+
+        public IEnumerable<uint> Flagged => _mails.Where(m => m.Value.Flagged).Select(m => m.Key).Order();
+
+        public Task AllSeen => _allSeen.Task;
+
+        public void Add(uint uid, string content, bool refuseFetch = false) =>
+            _mails[uid] = (Encoding.UTF8.GetBytes(content), false, false, refuseFetch);
+
+        public bool RefusesFetch(uint uid) => _mails[uid].RefuseFetch;
+
+        public byte[] Content(uint uid) => _mails[uid].Content;
+
+        public void Store(uint uid, bool flagged)
+        {
+            _mails.AddOrUpdate(uid, _ => default, (_, m) => m with { Seen = true, Flagged = m.Flagged || flagged });
+            OnStore?.Invoke(uid);
+            if (_mails.Values.All(m => m.Seen))
+            {
+                _allSeen.TrySetResult();
+            }
+        }
+    }
+}
