@@ -7,9 +7,9 @@ using RapidSms.Tests.Shared;
 namespace RapidSms.Backends.Email.Tests;
 
 /// <summary>The shared backend contract, against a real Dovecot and a real SMTP server on loopback.</summary>
+[RequiresPeer(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
 public sealed class EmailBackendContractTests : BackendContractTests
 {
-
     protected override IReadOnlyList<string> Identities { get; } = ["alice@example.test", "bob@example.test"];
 
     protected override async ValueTask<IBackendTestPeer> StartPeerAsync(CancellationToken cancellationToken) =>
