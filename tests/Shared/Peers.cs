@@ -66,12 +66,60 @@ public static class Peers
     public static string Require(string program, string install) =>
         Find(program) ?? throw new PeerMissingException($"{program} not found: install with `{install}` (./build.sh test installs it)");
 
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
+    /// <summary>
+    /// A TCP port on 127.0.0.1 that was free a moment ago, chosen below the kernel's ephemeral range.
+    /// </summary>
+    /// <remarks>
+    /// A port from the ephemeral range (what binding to port 0 gives) can be taken, between picking it and a peer
+    /// binding it, by any outgoing connection on the machine, such as one peer process connecting to another.
+    /// Ports below that range are only ever taken by something that binds them on purpose.
+    /// </remarks>
     public static int FreeTcpPort()
     {
+        var (low, _) = EphemeralRange.Value;
+        var first = Math.Max(10_000, low - 20_000);
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(first, low);
+            if (PickedPorts.TryAdd(port, 0) && CanBind(port))
+            {
+                return port;
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static readonly ConcurrentDictionary<int, byte> PickedPorts = new();
+
+    private static readonly Lazy<(int Low, int High)> EphemeralRange = new(() =>
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
+                .Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (32_768, 60_999);
+        }
+    });
+
+    private static bool CanBind(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Waits until something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>

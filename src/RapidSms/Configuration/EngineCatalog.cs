@@ -61,7 +61,14 @@ internal static class EngineCatalog
             return type;
         }
 
-        throw new BackendConfigurationException(backend, "Engine", UnknownEngine(backend, engine, registered.Concat(declared)));
+        // Before saying which engines exist, load every built-in package the application can reach, so the
+        // list does not depend on which assemblies happened to be loaded already.
+        foreach (var package in BuiltIn.Values)
+        {
+            TryLoad(package);
+        }
+
+        throw new BackendConfigurationException(backend, "Engine", UnknownEngine(backend, engine, registered.Concat(Declared())));
     }
 
     private static string UnknownEngine(string backend, string engine, IEnumerable<EngineDescriptor> known)
