@@ -53,6 +53,14 @@ internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
         return expired;
     }
 
+    /// <summary>Removes and returns every entry (the link is stopping: their parts are refused).</summary>
+    public List<Entry> TakeAll()
+    {
+        var all = _entries.Values.ToList();
+        _entries.Clear();
+        return all;
+    }
+
     public sealed class Entry(string from, ushort reference, byte total, long started)
     {
         public string From { get; } = from;

@@ -606,7 +606,49 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: what is not answered yet, the SMSC delivers again.
+            // Stopping: the router takes nothing more. Parts held for reassembly, what is queued and what still
+            // arrives until the link is unbound are refused with a temporary error, so the SMSC delivers them again
+            // later instead of waiting on an answer that never comes.
+            var refused = 0;
+            foreach (var entry in buffer.TakeAll())
+            {
+                foreach (var pdu in entry.Pdus)
+                {
+                    Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+                    refused++;
+                }
+            }
+
+            if (refused > 0)
+            {
+                Log.RefusedWhileStopping(Logger, Name, refused, SmppCommandStatus.ReceiverTemporaryAppError);
+            }
+
+            _ = RefuseUntilClosedAsync(connection);
+        }
+    }
+
+    private async Task RefuseUntilClosedAsync(SmppConnection connection)
+    {
+        var refused = 0;
+        try
+        {
+            // The channel completes when the link closes (unbind on stop, or dispose).
+            await foreach (var pdu in connection.Requests.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                if (pdu.CommandId is SmppCommandId.DeliverSm or SmppCommandId.DataSm)
+                {
+                    Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+                    refused++;
+                }
+            }
+        }
+        finally
+        {
+            if (refused > 0)
+            {
+                Log.RefusedWhileStopping(Logger, Name, refused, SmppCommandStatus.ReceiverTemporaryAppError);
+            }
         }
     }
 
@@ -700,10 +742,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping before the router took it: not accepted, so ask for it again later.
+            foreach (var pdu in pdus)
+            {
+                Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+            }
+
+            Log.RefusedWhileStopping(Logger, Name, pdus.Count, SmppCommandStatus.ReceiverTemporaryAppError);
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // RouterClosedException (the host is stopping) or any other refusal: not accepted.
             status = SmppCommandStatus.ReceiverTemporaryAppError;
             Log.IncomingRejected(Logger, Name, from, ex.Message, status);
         }
@@ -777,7 +827,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         _ = Task.Run(
             async () =>
             {
-                var late = await _tracker.WaitForAsync(receipt.Id, Options.ReceiptWait, TimeProvider, cancellationToken).ConfigureAwait(false);
+                TrackedPart? late;
+                try
+                {
+                    late = await _tracker.WaitForAsync(receipt.Id, Options.ReceiptWait, TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping while waiting: the SMSC sends the receipt again later.
+                    Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+                    return;
+                }
+
                 await ReportReceiptAsync(connection, pdu, receipt, late, cancellationToken).ConfigureAwait(false);
             },
             CancellationToken.None);
@@ -819,7 +880,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                answer = SmppCommandStatus.ReceiverTemporaryAppError;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
