@@ -181,15 +181,87 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         return new SendResult(results);
     }
 
+    /// <summary>
+    /// Asks the SMSC where a message it accepted stands (query_sm). The message was sent with the source address
+    /// <paramref name="sourceAddress"/>, or <see cref="SmppOptions.SourceAddress"/> when null; SMSCs match on both.
+    /// </summary>
+    /// <param name="smscMessageId">The SMSC's id of the message: <see cref="RecipientResult.BackendMessageId"/> of the send.</param>
+    /// <param name="sourceAddress">The source address the message was sent from, when it was overridden per message.</param>
+    /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
+    /// <returns>The message's state.</returns>
+    /// <exception cref="SmppException">No link was bound in time (transient), or the SMSC answered with an error status (in <see cref="SmppException.Status"/>).</exception>
+    public async Task<SmppQueryResult> QueryAsync(string smscMessageId, string? sourceAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(smscMessageId);
+        var pdu = new SmppPdu(SmppCommandId.QuerySm) { MessageId = smscMessageId, Source = SourceFor(sourceAddress) };
+        var answer = await RequestAsync(pdu, "query_sm", cancellationToken).ConfigureAwait(false);
+        var state = answer?.MessageState ?? 0;
+        var (status, isFinal) = SmppStatus.FromMessageState(state);
+        return new SmppQueryResult(smscMessageId, state, status, isFinal, answer?.FinalDate ?? string.Empty, answer?.ErrorCode ?? 0);
+    }
+
+    /// <summary>Asks the SMSC to cancel a message it has not delivered yet (cancel_sm).</summary>
+    /// <param name="smscMessageId">The SMSC's id of the message: <see cref="RecipientResult.BackendMessageId"/> of the send.</param>
+    /// <param name="destination">The recipient it was sent to, as given to the send ("+" for international).</param>
+    /// <param name="sourceAddress">The source address the message was sent from, when it was overridden per message.</param>
+    /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
+    /// <returns>A task that completes when the SMSC confirmed the cancellation.</returns>
+    /// <exception cref="SmppException">No link was bound in time (transient), or the SMSC refused (already delivered: typically ESME_RCANCELFAIL).</exception>
+    public async Task CancelAsync(string smscMessageId, string destination, string? sourceAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(smscMessageId);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var pdu = new SmppPdu(SmppCommandId.CancelSm)
+        {
+            ServiceType = Options.ServiceType,
+            MessageId = smscMessageId,
+            Source = SourceFor(sourceAddress),
+            Destination = DestinationFor(destination),
+        };
+        await RequestAsync(pdu, "cancel_sm", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks the SMSC to replace the text of a message it has not delivered yet (replace_sm). The SMSC keeps the
+    /// message's data_coding, so the new text is encoded as <see cref="SmppOptions.Encoding"/> chooses and must fit
+    /// in one part; send texts that stay in the original alphabet.
+    /// </summary>
+    /// <param name="smscMessageId">The SMSC's id of the message: <see cref="RecipientResult.BackendMessageId"/> of the send.</param>
+    /// <param name="text">The new text.</param>
+    /// <param name="sourceAddress">The source address the message was sent from, when it was overridden per message.</param>
+    /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
+    /// <returns>A task that completes when the SMSC confirmed the replacement.</returns>
+    /// <exception cref="ArgumentException">The text cannot be encoded or needs more than one part.</exception>
+    /// <exception cref="SmppException">No link was bound in time (transient), or the SMSC refused (typically ESME_RREPLACEFAIL).</exception>
+    public async Task ReplaceAsync(string smscMessageId, string text, string? sourceAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(smscMessageId);
+        ArgumentNullException.ThrowIfNull(text);
+        var source = SourceFor(sourceAddress);
+        var parts = OutgoingEncoder.Encode(text, Options, Options.Encoding, source, new SmppAddress(0, 0, "0"), 0, out var error)
+            ?? throw new ArgumentException(error, nameof(text));
+        if (parts.Count != 1 || parts[0].FindTlv(SmppTlvTag.MessagePayload) is not null)
+        {
+            throw new ArgumentException($"A replacement text must fit in one part; this one needs {parts.Count}.", nameof(text));
+        }
+
+        var pdu = new SmppPdu(SmppCommandId.ReplaceSm)
+        {
+            MessageId = smscMessageId,
+            Source = source,
+            RegisteredDelivery = Options.RegisteredDelivery,
+            ShortMessage = parts[0].ShortMessage,
+        };
+        await RequestAsync(pdu, "replace_sm", cancellationToken).ConfigureAwait(false);
+    }
+
     internal static string FormatIdentity(SmppAddress address) =>
         address.Ton == 1 && address.Address.Length > 0 && address.Address[0] != '+' ? "+" + address.Address : address.Address;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RecipientResult> SendToAsync(OutgoingMessage message, string identity, SmppTextEncoding encoding, SmppAddress source, CancellationToken cancellationToken)
     {
-        var destination = identity.StartsWith('+')
-            ? new SmppAddress(1, Options.DestinationNpi, identity[1..])
-            : new SmppAddress(Options.DestinationTon, Options.DestinationNpi, identity);
+        var destination = DestinationFor(identity);
         if (destination.Address.Length is 0 or > 20)
         {
             return RecipientResult.Failed(identity, $"'{identity}' is not an SMPP destination address (1 to 20 characters after an optional '+').");
@@ -334,6 +406,41 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             return Outcome.Failure(response.Status, $"the SMSC answered {SmppStatus.Describe(response.Status)}", SmppStatus.IsTemporary(response.Status));
         }
     }
+
+    private async Task<SmppPdu?> RequestAsync(SmppPdu pdu, string what, CancellationToken cancellationToken)
+    {
+        if (Options.BindMode == SmppBindMode.Receiver)
+        {
+            throw new SmppException(Name, $"SMPP backend {Name} binds as a receiver only (BindMode Receiver) and cannot send {what}.", null, isTransient: false);
+        }
+
+        var connection = await WaitForTransmitterAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SmppException(Name, $"No SMPP link was bound within {Options.LinkWaitTimeout} for {what}.", null, isTransient: true);
+        var request = SmppRequest.Create(pdu);
+        SmppResponse response;
+        try
+        {
+            response = await connection.SendAsync(request, windowed: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.ReturnBuffer();
+        }
+
+        if (response.Status != SmppCommandStatus.Ok)
+        {
+            throw new SmppException(Name, $"The SMSC answered {what} for message {pdu.MessageId} with {SmppStatus.Describe(response.Status)}.", response.Status, SmppStatus.IsTemporary(response.Status));
+        }
+
+        return response.Pdu;
+    }
+
+    private SmppAddress SourceFor(string? address) =>
+        address is null ? ToSource(Options.SourceAddress, Options.SourceTon, Options.SourceNpi) : ToSource(address, null, null);
+
+    private SmppAddress DestinationFor(string identity) => identity.StartsWith('+')
+        ? new SmppAddress(1, Options.DestinationNpi, identity[1..])
+        : new SmppAddress(Options.DestinationTon, Options.DestinationNpi, identity);
 
     private void OnSubmitResponse(SmppRequest request, SmppResponse response)
     {
@@ -935,6 +1042,11 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             }
         }
 
+        return ToSource(address, ton, npi);
+    }
+
+    private static SmppAddress ToSource(string address, byte? ton, byte? npi)
+    {
         if (address.Length == 0)
         {
             return new SmppAddress(ton ?? 0, npi ?? 0, string.Empty);

@@ -261,6 +261,9 @@ internal sealed class SmppSimulatorSession
                 _bind = 0;
                 _ = CloseSoonAsync();
                 return true;
+            case SmppCommandId.QuerySm or SmppCommandId.CancelSm or SmppCommandId.ReplaceSm:
+                HandleMessageRequest(frame, header);
+                return true;
             case SmppCommandId.GenericNack:
                 Complete(header);
                 _owner.GenericNackReceived(header.Status);
@@ -315,6 +318,35 @@ internal sealed class SmppSimulatorSession
         var answer = new SmppPdu(response, header.SequenceNumber, status) { SystemId = "RapidSmsSim" };
         answer.Tlvs.Add(SmppTlv.FromByte(SmppTlvTag.ScInterfaceVersion, SmppPduCodec.InterfaceVersion34));
         Write(SmppPduCodec.Encode(answer));
+    }
+
+    private void HandleMessageRequest(ReadOnlySpan<byte> frame, SmppHeader header)
+    {
+        var response = (SmppCommandId)((uint)header.CommandId | 0x80000000);
+        if (_bind is not (SmppCommandId.BindTransceiver or SmppCommandId.BindTransmitter))
+        {
+            WriteHeaderOnly(response, SmppCommandStatus.InvalidBindStatus, header.SequenceNumber);
+            return;
+        }
+
+        if (!SmppPduCodec.TryDecode(frame, out var pdu, out var error))
+        {
+            WriteHeaderOnly(SmppCommandId.GenericNack, error.Status, header.SequenceNumber);
+            return;
+        }
+
+        switch (header.CommandId)
+        {
+            case SmppCommandId.QuerySm:
+                Write(SmppPduCodec.Encode(_owner.Query(pdu)));
+                break;
+            case SmppCommandId.CancelSm:
+                WriteHeaderOnly(response, _owner.Cancel(pdu), header.SequenceNumber);
+                break;
+            default:
+                WriteHeaderOnly(response, _owner.Replace(pdu), header.SequenceNumber);
+                break;
+        }
     }
 
     private bool HandleSubmit(ReadOnlySpan<byte> frame, SmppHeader header)

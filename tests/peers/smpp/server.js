@@ -5,7 +5,7 @@
 // Prints one JSON object per line on stdout (events) and reads one JSON object per line from any connection to
 // its control port (commands), announced with the SMPP port in the `listening` event.
 // Events: listening {port}, bind, submit_sm (after answering it, with what the server decoded), unbind,
-// deliver_sm_resp {id, status}, dropped. Commands: deliver {id, from, to, text}, receipt {id, message_id, to,
+// deliver_sm_resp {id, status}, dropped, query_sm, cancel_sm {ok}, replace_sm {ok, short_message}. Commands: deliver {id, from, to, text}, receipt {id, message_id, to,
 // stat, tlv}, drop, throttle {count, status}, drop_at_submit {n}, auto_receipts {on}.
 'use strict';
 const smpp = require('smpp');
@@ -38,6 +38,7 @@ let submits = 0;
 let nextId = 0;
 let throttle = { count: 0, status: 0x58 };
 let dropAtSubmit = 0;
+const messages = new Map();
 
 const describe = (value) => {
   if (value === undefined || value === null) return null;
@@ -73,6 +74,28 @@ const server = smpp.createServer(serverOptions, (session) => {
     session.send(pdu.response());
     session.close();
   });
+  // query_sm / cancel_sm / replace_sm against the messages this server accepted (not kept with --quiet).
+  const final = (state) => [2, 3, 4, 5, 8].includes(state);
+  session.on('query_sm', (pdu) => {
+    const message = messages.get(pdu.message_id);
+    emit({ event: 'query_sm', message_id: pdu.message_id, source_addr: pdu.source_addr });
+    session.send(message
+      ? pdu.response({ message_id: pdu.message_id, final_date: '', message_state: message.state, error_code: 0 })
+      : pdu.response({ command_status: 0x67 }));
+  });
+  session.on('cancel_sm', (pdu) => {
+    const message = messages.get(pdu.message_id);
+    const ok = message && !final(message.state) && message.destination === pdu.destination_addr;
+    if (ok) message.state = 4;
+    emit({ event: 'cancel_sm', message_id: pdu.message_id, destination_addr: pdu.destination_addr, ok: !!ok });
+    session.send(pdu.response({ command_status: ok ? 0 : 0x11 }));
+  });
+  session.on('replace_sm', (pdu) => {
+    const message = messages.get(pdu.message_id);
+    const ok = message && !final(message.state);
+    emit({ event: 'replace_sm', message_id: pdu.message_id, ok: !!ok, short_message: describe(pdu.short_message) });
+    session.send(pdu.response({ command_status: ok ? 0 : 0x13 }));
+  });
   session.on('submit_sm', (pdu) => {
     submits++;
     if (dropAtSubmit > 0 && submits >= dropAtSubmit) {
@@ -91,6 +114,7 @@ const server = smpp.createServer(serverOptions, (session) => {
     nextId++;
     const id = hexIds ? nextId.toString(16).toUpperCase().padStart(8, '0') : String(nextId);
     session.send(pdu.response({ message_id: id }));
+    if (!quiet) messages.set(id, { state: 1, destination: pdu.destination_addr });
     if (!quiet) {
       emit({
         event: 'submit_sm',
