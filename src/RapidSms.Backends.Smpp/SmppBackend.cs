@@ -23,10 +23,14 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 {
     private static readonly TimeSpan ReassemblyCheck = TimeSpan.FromMilliseconds(250);
 
+    // submit_multi carries at most 255 destinations (number_of_dests is one octet); 254 as many SMSCs count a DL too.
+    private const int MaxMultiDestinations = 254;
+
     private readonly Lock _linkGate = new();
     private readonly List<SmppConnection> _open = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<SmppRequest, SmppResponse> _onSubmitResponse;
+    private readonly Action<SmppRequest, SmppResponse> _onMultiResponse;
     private TaskCompletionSource<SmppConnection> _transmitterReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SmppConnection? _transmitter;
     private SmppConnectionSettings? _settings;
@@ -37,7 +41,11 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     private int _disposed;
 
     /// <summary>Creates the backend; the host configures and starts it.</summary>
-    public SmppBackend() => _onSubmitResponse = OnSubmitResponse;
+    public SmppBackend()
+    {
+        _onSubmitResponse = OnSubmitResponse;
+        _onMultiResponse = OnMultiResponse;
+    }
 
     /// <summary>Whether a link that can send is bound now.</summary>
     public bool IsBound => Volatile.Read(ref _transmitter) is { IsOpen: true };
@@ -166,6 +174,11 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             return new SendResult(results);
         }
 
+        if (Options.UseSubmitMulti && await SendMultiAsync(message, identities, encoding, source, cancellationToken).ConfigureAwait(false) is { } multi)
+        {
+            return multi;
+        }
+
         // Several recipients share the window: submit to all of them at once rather than one round trip each.
         var sends = new Task<RecipientResult>[identities.Count];
         for (var i = 0; i < identities.Count; i++)
@@ -253,6 +266,108 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             ShortMessage = parts[0].ShortMessage,
         };
         await RequestAsync(pdu, "replace_sm", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a one-part message as submit_multi; <see langword="null"/> when it needs several parts.</summary>
+    private async ValueTask<SendResult?> SendMultiAsync(OutgoingMessage message, IReadOnlyList<string> identities, SmppTextEncoding encoding, SmppAddress source, CancellationToken cancellationToken)
+    {
+        var results = new RecipientResult[identities.Count];
+        var parts = OutgoingEncoder.Encode(message.Text, Options, encoding, source, new SmppAddress(0, 0, "0"), 0, out var error);
+        if (parts is null)
+        {
+            Log.SubmitFailed(Logger, Name, string.Join(", ", identities), error!);
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = RecipientResult.Failed(identities[i], error!);
+            }
+
+            return new SendResult(results);
+        }
+
+        if (parts.Count != 1)
+        {
+            return null;
+        }
+
+        var template = parts[0];
+        var valid = new List<(int Index, SmppAddress Destination)>(identities.Count);
+        for (var i = 0; i < identities.Count; i++)
+        {
+            var destination = DestinationFor(identities[i]);
+            if (destination.Address.Length is 0 or > 20)
+            {
+                results[i] = RecipientResult.Failed(identities[i], $"'{identities[i]}' is not an SMPP destination address (1 to 20 characters after an optional '+').");
+            }
+            else
+            {
+                valid.Add((i, destination));
+            }
+        }
+
+        foreach (var batch in valid.Chunk(MaxMultiDestinations))
+        {
+            var pdu = new SmppPdu(SmppCommandId.SubmitMulti)
+            {
+                ServiceType = template.ServiceType,
+                Source = template.Source,
+                EsmClass = template.EsmClass,
+                RegisteredDelivery = template.RegisteredDelivery,
+                DataCoding = template.DataCoding,
+                ShortMessage = template.ShortMessage,
+            };
+            foreach (var (_, destination) in batch)
+            {
+                pdu.Destinations.Add(new SmppMultiDestination(destination));
+            }
+
+            var request = SmppRequest.Rent(pdu);
+            if (Options.RegisteredDelivery != 0)
+            {
+                request.State = batch.Select(b => (b.Destination.Address, new TrackedPart(new TrackedMessage(message.Id, identities[b.Index], 1), 0))).ToArray();
+                request.OnResponse = _onMultiResponse;
+            }
+
+            Outcome outcome;
+            try
+            {
+                outcome = await SubmitAsync(request, $"{batch.Length} recipients", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                request.Return();
+            }
+
+            var unsuccessful = outcome.Response is { HasUnsuccessfulDestinations: true } response
+                ? response.UnsuccessfulDestinations.ToDictionary(u => u.Address.Address, u => u.Status, StringComparer.Ordinal)
+                : null;
+            foreach (var (index, destination) in batch)
+            {
+                var identity = identities[index];
+                if (!outcome.Succeeded)
+                {
+                    Log.SubmitFailed(Logger, Name, identity, outcome.Error);
+                    if (outcome.Status is { } status)
+                    {
+                        await ReportFailureAsync(message, identity, status, outcome.Error, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    results[index] = RecipientResult.Failed(identity, outcome.Error, outcome.IsTransient);
+                }
+                else if (unsuccessful is not null && unsuccessful.TryGetValue(destination.Address, out var failed))
+                {
+                    var what = $"the SMSC answered {SmppStatus.Describe(failed)} for this recipient of submit_multi";
+                    Log.SubmitFailed(Logger, Name, identity, what);
+                    await ReportFailureAsync(message, identity, failed, what, cancellationToken).ConfigureAwait(false);
+                    results[index] = RecipientResult.Failed(identity, what, SmppStatus.IsTemporary(failed));
+                }
+                else
+                {
+                    results[index] = RecipientResult.Sent(identity, outcome.MessageId);
+                }
+            }
+        }
+
+        return new SendResult(results);
     }
 
     internal static string FormatIdentity(SmppAddress address) =>
@@ -379,7 +494,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
             if (response.Status == SmppCommandStatus.Ok)
             {
-                return new Outcome(true, response.MessageId, null, null, false);
+                return new Outcome(true, response.MessageId, null, null, false, response.Pdu);
             }
 
             if (SmppStatus.IsThrottling(response.Status))
@@ -441,6 +556,29 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     private SmppAddress DestinationFor(string identity) => identity.StartsWith('+')
         ? new SmppAddress(1, Options.DestinationNpi, identity[1..])
         : new SmppAddress(Options.DestinationTon, Options.DestinationNpi, identity);
+
+    private void OnMultiResponse(SmppRequest request, SmppResponse response)
+    {
+        if (response.Status != SmppCommandStatus.Ok || request.State is not (string Address, TrackedPart Part)[] recipients || string.IsNullOrEmpty(response.MessageId))
+        {
+            return;
+        }
+
+        var unsuccessful = response.Pdu is { HasUnsuccessfulDestinations: true } pdu
+            ? pdu.UnsuccessfulDestinations.Select(u => u.Address.Address).ToHashSet(StringComparer.Ordinal)
+            : null;
+        foreach (var (address, part) in recipients)
+        {
+            if (unsuccessful?.Contains(address) == true)
+            {
+                continue;
+            }
+
+            // One id for every recipient: their receipts differ by their source address.
+            part.Message.SmscIds[0] = response.MessageId;
+            _tracker!.Register(response.MessageId, part, address);
+        }
+    }
 
     private void OnSubmitResponse(SmppRequest request, SmppResponse response)
     {
@@ -924,7 +1062,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             return;
         }
 
-        if (_tracker!.TryFind(receipt.Id, out var part))
+        if (_tracker!.TryFind(receipt.Id, pdu.Source.Address, out var part))
         {
             await ReportReceiptAsync(connection, pdu, receipt, part, cancellationToken).ConfigureAwait(false);
             return;
@@ -937,7 +1075,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
                 TrackedPart? late;
                 try
                 {
-                    late = await _tracker.WaitForAsync(receipt.Id, Options.ReceiptWait, TimeProvider, cancellationToken).ConfigureAwait(false);
+                    late = await _tracker.WaitForAsync(receipt.Id, pdu.Source.Address, Options.ReceiptWait, TimeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -1074,7 +1212,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
     private readonly record struct ReceiptInfo(string Id, DeliveryStatus Status, bool IsFinal, string? Error, string? Text);
 
-    private readonly record struct Outcome(bool Succeeded, string? MessageId, SmppCommandStatus? Status, string? ErrorText, bool IsTransient)
+    private readonly record struct Outcome(bool Succeeded, string? MessageId, SmppCommandStatus? Status, string? ErrorText, bool IsTransient, SmppPdu? Response = null)
     {
         public string Error => ErrorText ?? "unknown error";
 

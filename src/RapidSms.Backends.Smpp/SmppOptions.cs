@@ -117,6 +117,14 @@ public sealed class SmppOptions : IValidatableObject
     /// <summary>Whether GSM 7-bit text is packed (8 characters in 7 octets) rather than one character per octet, both ways. Defaults to <see langword="false"/>, what most SMSCs expect.</summary>
     public bool Gsm7Packed { get; set; }
 
+    /// <summary>
+    /// Whether a message to several recipients that fits in one part goes out as submit_multi (up to 254 recipients
+    /// a PDU) instead of one submit_sm per recipient. Recipients the SMSC lists as unsuccessful fail with its status;
+    /// a long message still goes out as submit_sm per recipient. Defaults to <see langword="false"/>: not every SMSC
+    /// offers submit_multi.
+    /// </summary>
+    public bool UseSubmitMulti { get; set; }
+
     /// <summary>How text longer than one message is sent. Defaults to <see cref="SmppLongMessageMode.Udh"/>.</summary>
     public SmppLongMessageMode LongMessages { get; set; } = SmppLongMessageMode.Udh;
 

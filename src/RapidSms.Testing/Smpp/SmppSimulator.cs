@@ -29,6 +29,7 @@ public sealed class SmppSimulator : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<SmppSimulatorSession> _sessions = [];
     private readonly List<SmppSubmission> _submissions = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SmppCommandStatus> _failedDestinations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (SmppSubmission Submission, byte State, string? Replacement)> _byId = [];
     private readonly List<SmppSimulatorMessage> _messages = [];
     private readonly Dictionary<(string To, ushort Reference, byte Total), SmppSubmission?[]> _partial = [];
@@ -158,6 +159,17 @@ public sealed class SmppSimulator : IAsyncDisposable
         _failStatus = status;
         Volatile.Write(ref _failNext, count);
     }
+
+    /// <summary>
+    /// Fault switch: list <paramref name="address"/> (as sent, without "+") as unsuccessful with
+    /// <paramref name="status"/> in every submit_multi_resp, while the other destinations are accepted.
+    /// </summary>
+    /// <param name="address">The destination address.</param>
+    /// <param name="status">The error_status_code to give it.</param>
+    public void FailDestination(string address, SmppCommandStatus status) => _failedDestinations[address] = status;
+
+    internal SmppCommandStatus? FailedDestination(string address) =>
+        _failedDestinations.TryGetValue(address, out var status) ? status : null;
 
     /// <summary>Fault switch: drop the connection, without answering, when the submit_sm number <paramref name="submitNumber"/> (counted from start, from 1) arrives.</summary>
     /// <param name="submitNumber">Which submit_sm to drop on.</param>
