@@ -4,7 +4,8 @@ namespace RapidSms.Backends.Smpp;
 
 /// <summary>
 /// Collects the parts of incoming concatenated messages (in any order) on one link until all have arrived or
-/// the reassembly timeout passes. The parts stay unanswered until the whole message is accepted.
+/// the reassembly timeout passes. The parts stay unanswered until the whole message is accepted, unless the
+/// SMSC stalls waiting for their answers (<see cref="TakeStalled"/>).
 /// </summary>
 internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
 {
@@ -16,9 +17,11 @@ internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
         var key = (from, to, concatenation.Reference, concatenation.Total);
         if (!_entries.TryGetValue(key, out var entry))
         {
-            entry = new Entry(from, concatenation.Reference, concatenation.Total, time.GetTimestamp());
+            entry = new Entry(from, concatenation.Reference, concatenation.Total, time.GetTimestamp(), pdu);
             _entries[key] = entry;
         }
+
+        entry.LastArrival = time.GetTimestamp();
 
         if (entry.Texts[concatenation.Sequence - 1] is null)
         {
@@ -53,6 +56,25 @@ internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
         return expired;
     }
 
+    /// <summary>
+    /// Takes the unanswered parts of messages to which no part was added for <paramref name="after"/>: the SMSC may be
+    /// waiting for their answers before it sends the next part. The entries stay, to be completed.
+    /// </summary>
+    public List<SmppPdu>? TakeStalled(TimeSpan after)
+    {
+        List<SmppPdu>? stalled = null;
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.Pdus.Count > 0 && time.GetElapsedTime(entry.LastArrival) >= after)
+            {
+                (stalled ??= []).AddRange(entry.Pdus);
+                entry.Pdus.Clear();
+            }
+        }
+
+        return stalled;
+    }
+
     /// <summary>Removes and returns every entry (the link is stopping: their parts are refused).</summary>
     public List<Entry> TakeAll()
     {
@@ -61,8 +83,13 @@ internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
         return all;
     }
 
-    public sealed class Entry(string from, ushort reference, byte total, long started)
+    public sealed class Entry(string from, ushort reference, byte total, long started, SmppPdu first)
     {
+        /// <summary>The first part that arrived (for the fields of the joined message).</summary>
+        public SmppPdu First { get; } = first;
+
+        public long LastArrival { get; set; } = started;
+
         public string From { get; } = from;
 
         public ushort Reference { get; } = reference;
@@ -73,6 +100,7 @@ internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
 
         public string?[] Texts { get; } = new string?[total];
 
+        /// <summary>The parts not answered yet.</summary>
         public List<SmppPdu> Pdus { get; } = [];
 
         public int Received { get; set; }

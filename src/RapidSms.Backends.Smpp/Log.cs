@@ -83,4 +83,7 @@ internal static partial class Log
 
     [LoggerMessage(5025, LogLevel.Debug, "SMPP backend {Backend}: {Command} seq {Sequence} from the SMSC queued on the {Role}.", EventName = "SmppRequestQueued")]
     public static partial void RequestQueued(ILogger logger, string backend, SmppCommandId command, uint sequence, string role);
+
+    [LoggerMessage(5026, LogLevel.Debug, "SMPP backend {Backend}: answered {Count} part(s) of incomplete incoming message(s) after {Timeout} without a further part; they are kept in memory until the rest arrives.", EventName = "SmppPartsAnsweredEarly")]
+    public static partial void PartsAnsweredEarly(ILogger logger, string backend, int count, TimeSpan timeout);
 }

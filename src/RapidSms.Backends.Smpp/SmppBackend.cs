@@ -843,8 +843,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
                     foreach (var entry in expired)
                     {
                         Log.ReassemblyTimedOut(Logger, Name, entry.From, entry.Reference, entry.Received, entry.Total, Options.ReassemblyTimeout);
-                        var first = entry.Pdus[0];
-                        await DeliverAsync(connection, entry.From, entry.Text, first, entry.Pdus, entry.Total, incomplete: true, cancellationToken).ConfigureAwait(false);
+                        await DeliverAsync(connection, entry.From, entry.Text, entry.First, entry.Pdus, entry.Total, incomplete: true, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (buffer.TakeStalled(Options.PartAnswerTimeout) is { } stalled)
+                {
+                    // The SMSC may wait for these answers before it sends the rest. From here the parts live only in
+                    // memory until the message is complete.
+                    Log.PartsAnsweredEarly(Logger, Name, stalled.Count, Options.PartAnswerTimeout);
+                    foreach (var part in stalled)
+                    {
+                        Answer(connection, part, SmppCommandStatus.Ok);
                     }
                 }
             }

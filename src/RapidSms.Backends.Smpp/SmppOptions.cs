@@ -140,6 +140,15 @@ public sealed class SmppOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReassemblyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the parts of an incoming concatenated message stay unanswered while no further part arrives. Then
+    /// they are answered, so an SMSC that waits for each deliver_sm_resp before sending the next part can go on, and
+    /// kept in memory until the message is complete. Parts that arrive together are answered only after the router
+    /// accepted the whole message. Defaults to 2 seconds; zero answers every part on arrival.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PartAnswerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a receipt whose SMSC id is not known yet waits for the submit_sm_resp that names it (receipts can overtake it). Defaults to 10 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ReceiptWait { get; set; } = TimeSpan.FromSeconds(10);
