@@ -7,9 +7,14 @@ namespace RapidSms.Backends.Smpp;
 /// the reassembly timeout passes. The parts stay unanswered until the whole message is accepted, unless the
 /// SMSC stalls waiting for their answers (<see cref="TakeStalled"/>).
 /// </summary>
-internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
+internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout, int maxMessages = ConcatenationBuffer.DefaultMaxMessages)
 {
+    /// <summary>How many incomplete messages one link holds at most; beyond that the oldest is given up early.</summary>
+    public const int DefaultMaxMessages = 1000;
+
     private readonly Dictionary<(string From, string To, ushort Reference, byte Total), Entry> _entries = [];
+
+    public int Count => _entries.Count;
 
     /// <summary>Adds a part; returns the entry when the message is complete.</summary>
     public Entry? Add(string from, string to, SmppConcatenation concatenation, string text, SmppPdu pdu)
@@ -40,13 +45,25 @@ internal sealed class ConcatenationBuffer(TimeProvider time, TimeSpan timeout)
         return entry;
     }
 
-    /// <summary>Removes and returns the entries older than the timeout.</summary>
+    /// <summary>
+    /// Removes and returns the entries older than the timeout, and the oldest beyond the bound on incomplete
+    /// messages (an SMSC sending first parts that are never completed cannot grow the buffer without limit).
+    /// </summary>
     public List<Entry>? TakeExpired()
     {
         List<Entry>? expired = null;
         foreach (var (key, entry) in _entries)
         {
             if (time.GetElapsedTime(entry.Started) >= timeout)
+            {
+                (expired ??= []).Add(entry);
+                _entries.Remove(key);
+            }
+        }
+
+        if (_entries.Count > maxMessages)
+        {
+            foreach (var (key, entry) in _entries.OrderBy(e => e.Value.Started).Take(_entries.Count - maxMessages).ToList())
             {
                 (expired ??= []).Add(entry);
                 _entries.Remove(key);
