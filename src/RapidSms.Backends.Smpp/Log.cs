@@ -77,4 +77,13 @@ internal static partial class Log
 
     [LoggerMessage(5023, LogLevel.Warning, "SMPP backend {Backend}: could not report delivery of SMSC id {MessageId}: {Reason}", EventName = "SmppReceiptNotReported")]
     public static partial void ReceiptNotReported(ILogger logger, string backend, string messageId, string reason);
+
+    [LoggerMessage(5024, LogLevel.Information, "SMPP backend {Backend}: stopping; answered {Count} request(s) from the SMSC with {Status} so it delivers them again later.", EventName = "SmppRefusedWhileStopping")]
+    public static partial void RefusedWhileStopping(ILogger logger, string backend, int count, SmppCommandStatus status);
+
+    [LoggerMessage(5025, LogLevel.Debug, "SMPP backend {Backend}: {Command} seq {Sequence} from the SMSC queued on the {Role}.", EventName = "SmppRequestQueued")]
+    public static partial void RequestQueued(ILogger logger, string backend, SmppCommandId command, uint sequence, string role);
+
+    [LoggerMessage(5026, LogLevel.Debug, "SMPP backend {Backend}: answered {Count} part(s) of incomplete incoming message(s) after {Timeout} without a further part; they are kept in memory until the rest arrives.", EventName = "SmppPartsAnsweredEarly")]
+    public static partial void PartsAnsweredEarly(ILogger logger, string backend, int count, TimeSpan timeout);
 }

@@ -29,12 +29,18 @@ internal sealed class ReceiptTracker
     }
 
     /// <summary>Files a part under the id the SMSC gave it. Called on the read loop before the next PDU is read.</summary>
-    public void Register(string smscId, TrackedPart part)
+    public void Register(string smscId, TrackedPart part) => Register(smscId, part, recipient: null);
+
+    /// <summary>
+    /// Files a part under the id the SMSC gave it and the recipient's address: submit_multi gives one id to all
+    /// its recipients, and their receipts differ only by their source address.
+    /// </summary>
+    public void Register(string smscId, TrackedPart part, string? recipient)
     {
         List<TaskCompletionSource<TrackedPart>>? ready = null;
         lock (_gate)
         {
-            foreach (var key in Keys(smscId))
+            foreach (var key in Keys(smscId, recipient))
             {
                 _parts[key] = part;
                 _order.Enqueue(key);
@@ -60,29 +66,35 @@ internal sealed class ReceiptTracker
         ready?.ForEach(w => w.TrySetResult(part));
     }
 
-    public bool TryFind(string receiptId, out TrackedPart part)
+    public bool TryFind(string receiptId, out TrackedPart part) => TryFind(receiptId, recipient: null, out part);
+
+    /// <summary>Finds the part by id alone, else by id and the receipt's source address (a submit_multi recipient).</summary>
+    public bool TryFind(string receiptId, string? recipient, out TrackedPart part)
     {
         lock (_gate)
         {
-            var normal = Normalize(receiptId);
-            if (_parts.TryGetValue(normal, out part!))
+            foreach (var key in LookupKeys(receiptId, recipient))
             {
-                return true;
+                if (_parts.TryGetValue(key, out part!))
+                {
+                    return true;
+                }
             }
 
-            return TryHexAsDecimal(normal, out var asDecimal) && _parts.TryGetValue(asDecimal, out part!);
+            part = null!;
+            return false;
         }
     }
 
     /// <summary>Waits for <paramref name="receiptId"/> to be registered (its receipt overtook the submit_sm_resp).</summary>
-    public async Task<TrackedPart?> WaitForAsync(string receiptId, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public Task<TrackedPart?> WaitForAsync(string receiptId, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        WaitForAsync(receiptId, null, timeout, time, cancellationToken);
+
+    /// <summary>Waits for <paramref name="receiptId"/>, alone or with <paramref name="recipient"/>, to be registered.</summary>
+    public async Task<TrackedPart?> WaitForAsync(string receiptId, string? recipient, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var waiter = new TaskCompletionSource<TrackedPart>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var keys = new List<string> { Normalize(receiptId) };
-        if (TryHexAsDecimal(keys[0], out var asDecimal))
-        {
-            keys.Add(asDecimal);
-        }
+        var keys = LookupKeys(receiptId, recipient).ToList();
 
         lock (_gate)
         {
@@ -138,15 +150,19 @@ internal sealed class ReceiptTracker
         return trimmed.Length == 0 ? "0" : trimmed.ToLowerInvariant();
     }
 
-    private static IEnumerable<string> Keys(string smscId)
+    private static IEnumerable<string> Keys(string smscId, string? recipient = null)
     {
         var normal = Normalize(smscId);
-        yield return normal;
+        var suffix = recipient is null ? string.Empty : "@" + recipient;
+        yield return normal + suffix;
         if (TryHexAsDecimal(normal, out var asDecimal) && asDecimal != normal)
         {
-            yield return asDecimal;
+            yield return asDecimal + suffix;
         }
     }
+
+    private static IEnumerable<string> LookupKeys(string receiptId, string? recipient) =>
+        recipient is null ? Keys(receiptId) : Keys(receiptId).Concat(Keys(receiptId, recipient));
 
     private static bool TryHexAsDecimal(string normal, out string asDecimal)
     {

@@ -23,10 +23,14 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 {
     private static readonly TimeSpan ReassemblyCheck = TimeSpan.FromMilliseconds(250);
 
+    // submit_multi carries at most 255 destinations (number_of_dests is one octet); 254 as many SMSCs count a DL too.
+    private const int MaxMultiDestinations = 254;
+
     private readonly Lock _linkGate = new();
     private readonly List<SmppConnection> _open = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<SmppRequest, SmppResponse> _onSubmitResponse;
+    private readonly Action<SmppRequest, SmppResponse> _onMultiResponse;
     private TaskCompletionSource<SmppConnection> _transmitterReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SmppConnection? _transmitter;
     private SmppConnectionSettings? _settings;
@@ -37,7 +41,11 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     private int _disposed;
 
     /// <summary>Creates the backend; the host configures and starts it.</summary>
-    public SmppBackend() => _onSubmitResponse = OnSubmitResponse;
+    public SmppBackend()
+    {
+        _onSubmitResponse = OnSubmitResponse;
+        _onMultiResponse = OnMultiResponse;
+    }
 
     /// <summary>Whether a link that can send is bound now.</summary>
     public bool IsBound => Volatile.Read(ref _transmitter) is { IsOpen: true };
@@ -166,6 +174,11 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             return new SendResult(results);
         }
 
+        if (Options.UseSubmitMulti && await SendMultiAsync(message, identities, encoding, source, cancellationToken).ConfigureAwait(false) is { } multi)
+        {
+            return multi;
+        }
+
         // Several recipients share the window: submit to all of them at once rather than one round trip each.
         var sends = new Task<RecipientResult>[identities.Count];
         for (var i = 0; i < identities.Count; i++)
@@ -181,15 +194,189 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         return new SendResult(results);
     }
 
+    /// <summary>
+    /// Asks the SMSC where a message it accepted stands (query_sm). The message was sent with the source address
+    /// <paramref name="sourceAddress"/>, or <see cref="SmppOptions.SourceAddress"/> when null; SMSCs match on both.
+    /// </summary>
+    /// <param name="smscMessageId">The SMSC's id of the message: <see cref="RecipientResult.BackendMessageId"/> of the send.</param>
+    /// <param name="sourceAddress">The source address the message was sent from, when it was overridden per message.</param>
+    /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
+    /// <returns>The message's state.</returns>
+    /// <exception cref="SmppException">No link was bound in time (transient), or the SMSC answered with an error status (in <see cref="SmppException.Status"/>).</exception>
+    public async Task<SmppQueryResult> QueryAsync(string smscMessageId, string? sourceAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(smscMessageId);
+        var pdu = new SmppPdu(SmppCommandId.QuerySm) { MessageId = smscMessageId, Source = SourceFor(sourceAddress) };
+        var answer = await RequestAsync(pdu, "query_sm", cancellationToken).ConfigureAwait(false);
+        var state = answer?.MessageState ?? 0;
+        var (status, isFinal) = SmppStatus.FromMessageState(state);
+        return new SmppQueryResult(smscMessageId, state, status, isFinal, answer?.FinalDate ?? string.Empty, answer?.ErrorCode ?? 0);
+    }
+
+    /// <summary>Asks the SMSC to cancel a message it has not delivered yet (cancel_sm).</summary>
+    /// <param name="smscMessageId">The SMSC's id of the message: <see cref="RecipientResult.BackendMessageId"/> of the send.</param>
+    /// <param name="destination">The recipient it was sent to, as given to the send ("+" for international).</param>
+    /// <param name="sourceAddress">The source address the message was sent from, when it was overridden per message.</param>
+    /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
+    /// <returns>A task that completes when the SMSC confirmed the cancellation.</returns>
+    /// <exception cref="SmppException">No link was bound in time (transient), or the SMSC refused (already delivered: typically ESME_RCANCELFAIL).</exception>
+    public async Task CancelAsync(string smscMessageId, string destination, string? sourceAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(smscMessageId);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var pdu = new SmppPdu(SmppCommandId.CancelSm)
+        {
+            ServiceType = Options.ServiceType,
+            MessageId = smscMessageId,
+            Source = SourceFor(sourceAddress),
+            Destination = DestinationFor(destination),
+        };
+        await RequestAsync(pdu, "cancel_sm", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks the SMSC to replace the text of a message it has not delivered yet (replace_sm). The SMSC keeps the
+    /// message's data_coding, so the new text is encoded as <see cref="SmppOptions.Encoding"/> chooses and must fit
+    /// in one part; send texts that stay in the original alphabet.
+    /// </summary>
+    /// <param name="smscMessageId">The SMSC's id of the message: <see cref="RecipientResult.BackendMessageId"/> of the send.</param>
+    /// <param name="text">The new text.</param>
+    /// <param name="sourceAddress">The source address the message was sent from, when it was overridden per message.</param>
+    /// <param name="cancellationToken">Cancels waiting for a link or a window slot.</param>
+    /// <returns>A task that completes when the SMSC confirmed the replacement.</returns>
+    /// <exception cref="ArgumentException">The text cannot be encoded or needs more than one part.</exception>
+    /// <exception cref="SmppException">No link was bound in time (transient), or the SMSC refused (typically ESME_RREPLACEFAIL).</exception>
+    public async Task ReplaceAsync(string smscMessageId, string text, string? sourceAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(smscMessageId);
+        ArgumentNullException.ThrowIfNull(text);
+        var source = SourceFor(sourceAddress);
+        var parts = OutgoingEncoder.Encode(text, Options, Options.Encoding, source, new SmppAddress(0, 0, "0"), 0, out var error)
+            ?? throw new ArgumentException(error, nameof(text));
+        if (parts.Count != 1 || parts[0].FindTlv(SmppTlvTag.MessagePayload) is not null)
+        {
+            throw new ArgumentException($"A replacement text must fit in one part; this one needs {parts.Count}.", nameof(text));
+        }
+
+        var pdu = new SmppPdu(SmppCommandId.ReplaceSm)
+        {
+            MessageId = smscMessageId,
+            Source = source,
+            RegisteredDelivery = Options.RegisteredDelivery,
+            ShortMessage = parts[0].ShortMessage,
+        };
+        await RequestAsync(pdu, "replace_sm", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a one-part message as submit_multi; <see langword="null"/> when it needs several parts.</summary>
+    private async ValueTask<SendResult?> SendMultiAsync(OutgoingMessage message, IReadOnlyList<string> identities, SmppTextEncoding encoding, SmppAddress source, CancellationToken cancellationToken)
+    {
+        var results = new RecipientResult[identities.Count];
+        var parts = OutgoingEncoder.Encode(message.Text, Options, encoding, source, new SmppAddress(0, 0, "0"), 0, out var error);
+        if (parts is null)
+        {
+            Log.SubmitFailed(Logger, Name, string.Join(", ", identities), error!);
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = RecipientResult.Failed(identities[i], error!);
+            }
+
+            return new SendResult(results);
+        }
+
+        if (parts.Count != 1)
+        {
+            return null;
+        }
+
+        var template = parts[0];
+        var valid = new List<(int Index, SmppAddress Destination)>(identities.Count);
+        for (var i = 0; i < identities.Count; i++)
+        {
+            var destination = DestinationFor(identities[i]);
+            if (destination.Address.Length is 0 or > 20)
+            {
+                results[i] = RecipientResult.Failed(identities[i], $"'{identities[i]}' is not an SMPP destination address (1 to 20 characters after an optional '+').");
+            }
+            else
+            {
+                valid.Add((i, destination));
+            }
+        }
+
+        foreach (var batch in valid.Chunk(MaxMultiDestinations))
+        {
+            var pdu = new SmppPdu(SmppCommandId.SubmitMulti)
+            {
+                ServiceType = template.ServiceType,
+                Source = template.Source,
+                EsmClass = template.EsmClass,
+                RegisteredDelivery = template.RegisteredDelivery,
+                DataCoding = template.DataCoding,
+                ShortMessage = template.ShortMessage,
+            };
+            foreach (var (_, destination) in batch)
+            {
+                pdu.Destinations.Add(new SmppMultiDestination(destination));
+            }
+
+            var request = SmppRequest.Rent(pdu);
+            if (Options.RegisteredDelivery != 0)
+            {
+                request.State = batch.Select(b => (b.Destination.Address, new TrackedPart(new TrackedMessage(message.Id, identities[b.Index], 1), 0))).ToArray();
+                request.OnResponse = _onMultiResponse;
+            }
+
+            Outcome outcome;
+            try
+            {
+                outcome = await SubmitAsync(request, $"{batch.Length} recipients", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                request.Return();
+            }
+
+            var unsuccessful = outcome.Response is { HasUnsuccessfulDestinations: true } response
+                ? response.UnsuccessfulDestinations.ToDictionary(u => u.Address.Address, u => u.Status, StringComparer.Ordinal)
+                : null;
+            foreach (var (index, destination) in batch)
+            {
+                var identity = identities[index];
+                if (!outcome.Succeeded)
+                {
+                    Log.SubmitFailed(Logger, Name, identity, outcome.Error);
+                    if (outcome.Status is { } status)
+                    {
+                        await ReportFailureAsync(message, identity, status, outcome.Error, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    results[index] = RecipientResult.Failed(identity, outcome.Error, outcome.IsTransient);
+                }
+                else if (unsuccessful is not null && unsuccessful.TryGetValue(destination.Address, out var failed))
+                {
+                    var what = $"the SMSC answered {SmppStatus.Describe(failed)} for this recipient of submit_multi";
+                    Log.SubmitFailed(Logger, Name, identity, what);
+                    await ReportFailureAsync(message, identity, failed, what, cancellationToken).ConfigureAwait(false);
+                    results[index] = RecipientResult.Failed(identity, what, SmppStatus.IsTemporary(failed));
+                }
+                else
+                {
+                    results[index] = RecipientResult.Sent(identity, outcome.MessageId);
+                }
+            }
+        }
+
+        return new SendResult(results);
+    }
+
     internal static string FormatIdentity(SmppAddress address) =>
         address.Ton == 1 && address.Address.Length > 0 && address.Address[0] != '+' ? "+" + address.Address : address.Address;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RecipientResult> SendToAsync(OutgoingMessage message, string identity, SmppTextEncoding encoding, SmppAddress source, CancellationToken cancellationToken)
     {
-        var destination = identity.StartsWith('+')
-            ? new SmppAddress(1, Options.DestinationNpi, identity[1..])
-            : new SmppAddress(Options.DestinationTon, Options.DestinationNpi, identity);
+        var destination = DestinationFor(identity);
         if (destination.Address.Length is 0 or > 20)
         {
             return RecipientResult.Failed(identity, $"'{identity}' is not an SMPP destination address (1 to 20 characters after an optional '+').");
@@ -307,7 +494,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
             if (response.Status == SmppCommandStatus.Ok)
             {
-                return new Outcome(true, response.MessageId, null, null, false);
+                return new Outcome(true, response.MessageId, null, null, false, response.Pdu);
             }
 
             if (SmppStatus.IsThrottling(response.Status))
@@ -332,6 +519,64 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             }
 
             return Outcome.Failure(response.Status, $"the SMSC answered {SmppStatus.Describe(response.Status)}", SmppStatus.IsTemporary(response.Status));
+        }
+    }
+
+    private async Task<SmppPdu?> RequestAsync(SmppPdu pdu, string what, CancellationToken cancellationToken)
+    {
+        if (Options.BindMode == SmppBindMode.Receiver)
+        {
+            throw new SmppException(Name, $"SMPP backend {Name} binds as a receiver only (BindMode Receiver) and cannot send {what}.", null, isTransient: false);
+        }
+
+        var connection = await WaitForTransmitterAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SmppException(Name, $"No SMPP link was bound within {Options.LinkWaitTimeout} for {what}.", null, isTransient: true);
+        var request = SmppRequest.Create(pdu);
+        SmppResponse response;
+        try
+        {
+            response = await connection.SendAsync(request, windowed: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.ReturnBuffer();
+        }
+
+        if (response.Status != SmppCommandStatus.Ok)
+        {
+            throw new SmppException(Name, $"The SMSC answered {what} for message {pdu.MessageId} with {SmppStatus.Describe(response.Status)}.", response.Status, SmppStatus.IsTemporary(response.Status));
+        }
+
+        return response.Pdu;
+    }
+
+    private SmppAddress SourceFor(string? address) =>
+        address is null ? ToSource(Options.SourceAddress, Options.SourceTon, Options.SourceNpi) : ToSource(address, null, null);
+
+    private SmppAddress DestinationFor(string identity) => identity.StartsWith('+')
+        ? new SmppAddress(1, Options.DestinationNpi, identity[1..])
+        : new SmppAddress(Options.DestinationTon, Options.DestinationNpi, identity);
+
+    private void OnMultiResponse(SmppRequest request, SmppResponse response)
+    {
+        if (response.Status != SmppCommandStatus.Ok || request.State is not (string Address, TrackedPart Part)[] recipients || string.IsNullOrEmpty(response.MessageId))
+        {
+            return;
+        }
+
+        var unsuccessful = response.Pdu is { HasUnsuccessfulDestinations: true } pdu
+            ? pdu.UnsuccessfulDestinations.Select(u => u.Address.Address).ToHashSet(StringComparer.Ordinal)
+            : null;
+        foreach (var (address, part) in recipients)
+        {
+            if (unsuccessful?.Contains(address) == true)
+            {
+                continue;
+            }
+
+            // One id for every recipient: their receipts differ by their source address.
+            part.Message.SmscIds[0] = response.MessageId;
+            _tracker!.Register(response.MessageId, part, address);
         }
     }
 
@@ -598,15 +843,67 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
                     foreach (var entry in expired)
                     {
                         Log.ReassemblyTimedOut(Logger, Name, entry.From, entry.Reference, entry.Received, entry.Total, Options.ReassemblyTimeout);
-                        var first = entry.Pdus[0];
-                        await DeliverAsync(connection, entry.From, entry.Text, first, entry.Pdus, entry.Total, incomplete: true, cancellationToken).ConfigureAwait(false);
+                        await DeliverAsync(connection, entry.From, entry.Text, entry.First, entry.Pdus, entry.Total, incomplete: true, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (buffer.TakeStalled(Options.PartAnswerTimeout) is { } stalled)
+                {
+                    // The SMSC may wait for these answers before it sends the rest. From here the parts live only in
+                    // memory until the message is complete.
+                    Log.PartsAnsweredEarly(Logger, Name, stalled.Count, Options.PartAnswerTimeout);
+                    foreach (var part in stalled)
+                    {
+                        Answer(connection, part, SmppCommandStatus.Ok);
                     }
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: what is not answered yet, the SMSC delivers again.
+            // Stopping: the router takes nothing more. Parts held for reassembly, what is queued and what still
+            // arrives until the link is unbound are refused with a temporary error, so the SMSC delivers them again
+            // later instead of waiting on an answer that never comes.
+            var refused = 0;
+            foreach (var entry in buffer.TakeAll())
+            {
+                foreach (var pdu in entry.Pdus)
+                {
+                    Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+                    refused++;
+                }
+            }
+
+            if (refused > 0)
+            {
+                Log.RefusedWhileStopping(Logger, Name, refused, SmppCommandStatus.ReceiverTemporaryAppError);
+            }
+
+            _ = RefuseUntilClosedAsync(connection);
+        }
+    }
+
+    private async Task RefuseUntilClosedAsync(SmppConnection connection)
+    {
+        var refused = 0;
+        try
+        {
+            // The channel completes when the link closes (unbind on stop, or dispose).
+            await foreach (var pdu in connection.Requests.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                if (pdu.CommandId is SmppCommandId.DeliverSm or SmppCommandId.DataSm)
+                {
+                    Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+                    refused++;
+                }
+            }
+        }
+        finally
+        {
+            if (refused > 0)
+            {
+                Log.RefusedWhileStopping(Logger, Name, refused, SmppCommandStatus.ReceiverTemporaryAppError);
+            }
         }
     }
 
@@ -700,10 +997,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping before the router took it: not accepted, so ask for it again later.
+            foreach (var pdu in pdus)
+            {
+                Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+            }
+
+            Log.RefusedWhileStopping(Logger, Name, pdus.Count, SmppCommandStatus.ReceiverTemporaryAppError);
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // RouterClosedException (the host is stopping) or any other refusal: not accepted.
             status = SmppCommandStatus.ReceiverTemporaryAppError;
             Log.IncomingRejected(Logger, Name, from, ex.Message, status);
         }
@@ -767,7 +1072,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             return;
         }
 
-        if (_tracker!.TryFind(receipt.Id, out var part))
+        if (_tracker!.TryFind(receipt.Id, pdu.Source.Address, out var part))
         {
             await ReportReceiptAsync(connection, pdu, receipt, part, cancellationToken).ConfigureAwait(false);
             return;
@@ -777,7 +1082,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         _ = Task.Run(
             async () =>
             {
-                var late = await _tracker.WaitForAsync(receipt.Id, Options.ReceiptWait, TimeProvider, cancellationToken).ConfigureAwait(false);
+                TrackedPart? late;
+                try
+                {
+                    late = await _tracker.WaitForAsync(receipt.Id, pdu.Source.Address, Options.ReceiptWait, TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping while waiting: the SMSC sends the receipt again later.
+                    Answer(connection, pdu, SmppCommandStatus.ReceiverTemporaryAppError);
+                    return;
+                }
+
                 await ReportReceiptAsync(connection, pdu, receipt, late, cancellationToken).ConfigureAwait(false);
             },
             CancellationToken.None);
@@ -819,7 +1135,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                answer = SmppCommandStatus.ReceiverTemporaryAppError;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -874,6 +1190,11 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             }
         }
 
+        return ToSource(address, ton, npi);
+    }
+
+    private static SmppAddress ToSource(string address, byte? ton, byte? npi)
+    {
         if (address.Length == 0)
         {
             return new SmppAddress(ton ?? 0, npi ?? 0, string.Empty);
@@ -901,7 +1222,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
     private readonly record struct ReceiptInfo(string Id, DeliveryStatus Status, bool IsFinal, string? Error, string? Text);
 
-    private readonly record struct Outcome(bool Succeeded, string? MessageId, SmppCommandStatus? Status, string? ErrorText, bool IsTransient)
+    private readonly record struct Outcome(bool Succeeded, string? MessageId, SmppCommandStatus? Status, string? ErrorText, bool IsTransient, SmppPdu? Response = null)
     {
         public string Error => ErrorText ?? "unknown error";
 

@@ -117,6 +117,14 @@ public sealed class SmppOptions : IValidatableObject
     /// <summary>Whether GSM 7-bit text is packed (8 characters in 7 octets) rather than one character per octet, both ways. Defaults to <see langword="false"/>, what most SMSCs expect.</summary>
     public bool Gsm7Packed { get; set; }
 
+    /// <summary>
+    /// Whether a message to several recipients that fits in one part goes out as submit_multi (up to 254 recipients
+    /// a PDU) instead of one submit_sm per recipient. Recipients the SMSC lists as unsuccessful fail with its status;
+    /// a long message still goes out as submit_sm per recipient. Defaults to <see langword="false"/>: not every SMSC
+    /// offers submit_multi.
+    /// </summary>
+    public bool UseSubmitMulti { get; set; }
+
     /// <summary>How text longer than one message is sent. Defaults to <see cref="SmppLongMessageMode.Udh"/>.</summary>
     public SmppLongMessageMode LongMessages { get; set; } = SmppLongMessageMode.Udh;
 
@@ -131,6 +139,15 @@ public sealed class SmppOptions : IValidatableObject
     /// <summary>How long the parts of an incoming concatenated message wait for the rest; then what arrived is delivered, marked <see cref="SmppFields.Incomplete"/>. Defaults to 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReassemblyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the parts of an incoming concatenated message stay unanswered while no further part arrives. Then
+    /// they are answered, so an SMSC that waits for each deliver_sm_resp before sending the next part can go on, and
+    /// kept in memory until the message is complete. Parts that arrive together are answered only after the router
+    /// accepted the whole message. Defaults to 2 seconds; zero answers every part on arrival.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PartAnswerTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a receipt whose SMSC id is not known yet waits for the submit_sm_resp that names it (receipts can overtake it). Defaults to 10 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

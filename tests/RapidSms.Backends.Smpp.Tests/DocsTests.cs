@@ -45,6 +45,7 @@ public sealed partial class DocsTests
     [InlineData(Page, "per-message")]
     [InlineData(Page, "simulator")]
     [InlineData(Page, "simulator-use")]
+    [InlineData(Page, "operations")]
     [InlineData(Readme, "register")]
     public void Snippet_InDocument_IsTheCompiledRegion(string document, string region)
     {
@@ -192,6 +193,33 @@ public sealed partial class DocsTests
         sent.Single().Parts.Single().Pdu.Source.Address.Should().Be("8888");
         (await host.App.WaitForReceivedAsync(1, timeout.Token)).Single().Text.Should().Be("ping");
         (await host.App.WaitForReportsAsync(1, timeout.Token)).Single().MessageId.Should().Be(message.Id);
+    }
+
+    [Fact]
+    public async Task Snippet_QueryCancelReplace_Runs()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var smsc = SmppSimulator.Start();
+        await using var host = await Infrastructure.SmppTestHost.StartAsync(smsc.Host, smsc.Port);
+        await host.WaitForBindAsync(timeout.Token);
+        var router = host.Router;
+        var cancellationToken = timeout.Token;
+
+        // <operations>
+        var smpp = (SmppBackend)router.GetBackend("smpp");
+        var sent = await router.SendAsync("Clinic opens at 9", new Connection("smpp", "+256700000001"), cancellationToken);
+        var smscId = sent.Recipients[0].BackendMessageId!;
+
+        var state = await smpp.QueryAsync(smscId, cancellationToken: cancellationToken);
+        if (!state.IsFinal)
+        {
+            await smpp.ReplaceAsync(smscId, "Clinic opens at 10", cancellationToken: cancellationToken);
+            // or: await smpp.CancelAsync(smscId, "+256700000001", cancellationToken: cancellationToken);
+        }
+        // </operations>
+
+        state.Status.Should().Be(DeliveryStatus.Sent);
+        smsc.GetReplacementText(smscId).Should().Be("Clinic opens at 10");
     }
 
     [GeneratedRegex("```[a-z]*\\n(?<body>.*?)```", RegexOptions.Singleline)]

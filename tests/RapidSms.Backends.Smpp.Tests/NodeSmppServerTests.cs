@@ -210,7 +210,7 @@ public sealed class NodeSmppServerTests
         var status = await smsc.DeliverAsync(Phone, "this one is refused", timeout.Token);
 
         // The router logs and counts an app's exception but still accepts the message, so the status is OK;
-        // refusal by the router itself (shutting down) is covered with the simulator.
+        // refusal by the router itself (shutting down) is covered in StoppingTests.
         status.Should().BeOneOf(0, (int)SmppCommandStatus.ReceiverTemporaryAppError);
     }
 

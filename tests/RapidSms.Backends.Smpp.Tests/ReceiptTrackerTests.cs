@@ -20,6 +20,36 @@ public sealed class ReceiptTrackerTests
     }
 
     [Fact]
+    public void TryFind_SubmitMultiId_FindsEachRecipientByTheReceiptsSourceAddress()
+    {
+        var tracker = new ReceiptTracker(10);
+        var first = Part("a");
+        var second = Part("b");
+        tracker.Register("0A", first, "256700000001");
+        tracker.Register("0A", second, "256700000002");
+
+        tracker.TryFind("10", "256700000002", out var found).Should().BeTrue();
+        found.Should().BeSameAs(second);
+        tracker.TryFind("0a", "256700000001", out found).Should().BeTrue();
+        found.Should().BeSameAs(first);
+        tracker.TryFind("0A", "256700000009", out _).Should().BeFalse("another handset's receipt is not theirs");
+        tracker.TryFind("0A", out _).Should().BeFalse("the id alone names no single recipient");
+    }
+
+    [Fact]
+    public async Task WaitForAsync_SubmitMultiReceiptBeforeRegistration_CompletesWhenRecipientRegistered()
+    {
+        var tracker = new ReceiptTracker(10);
+        var part = Part();
+
+        var waiting = tracker.WaitForAsync("5", "256700000002", TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
+        tracker.Register("5", Part("other"), "256700000001");
+        tracker.Register("5", part, "256700000002");
+
+        (await waiting).Should().BeSameAs(part);
+    }
+
+    [Fact]
     public async Task WaitForAsync_ReceiptBeforeRegistration_CompletesWhenRegistered()
     {
         var tracker = new ReceiptTracker(10);

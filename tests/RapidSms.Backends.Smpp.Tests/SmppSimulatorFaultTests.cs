@@ -312,6 +312,37 @@ public sealed class SmppSimulatorFaultTests
     }
 
     [Fact]
+    public async Task Receive_SmscWaitsForEachPartsAnswer_PartsAnsweredAfterPartAnswerTimeoutAndMessageArrivesWhole()
+    {
+        var (smsc, host) = await StartAsync(configure: o =>
+        {
+            o.ReassemblyTimeout = TimeSpan.FromMinutes(5);
+            o.PartAnswerTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await using var _ = smsc;
+        await using var __ = host;
+        using var timeout = Timeout();
+        SmppPdu Part(byte sequence, string text) => new(SmppCommandId.DeliverSm)
+        {
+            Source = new SmppAddress(1, 1, "256700000001"),
+            Destination = new SmppAddress(0, 1, "8888"),
+            EsmClass = 0x40,
+            ShortMessage = (byte[])[5, 0, 3, 42, 3, sequence, .. System.Text.Encoding.ASCII.GetBytes(text)],
+        };
+
+        // An SMSC with a window of one: each part only after the previous one was answered.
+        (await smsc.SendRequestAsync(Part(1, "one, "), timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+        (await smsc.SendRequestAsync(Part(2, "two, "), timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+        host.App.Received.Should().BeEmpty("the message is not complete yet");
+        (await smsc.SendRequestAsync(Part(3, "three"), timeout.Token)).Should().Be(SmppCommandStatus.Ok);
+
+        var message = (await host.App.WaitForReceivedAsync(1, timeout.Token)).Single();
+        message.Text.Should().Be("one, two, three");
+        message.Fields.Should().NotContainKey(SmppFields.Incomplete);
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 5026);
+    }
+
+    [Fact]
     public async Task Receive_NoSourceAddress_RefusedWithStatusAndLogged()
     {
         var (smsc, host) = await StartAsync();

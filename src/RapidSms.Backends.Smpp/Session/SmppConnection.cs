@@ -480,6 +480,7 @@ internal sealed class SmppConnection : IAsyncDisposable
                 if (SmppPduCodec.TryDecode(frame, out var pdu, out var error))
                 {
                     _requests.Writer.TryWrite(pdu);
+                    Log.RequestQueued(_logger, _backend, pdu.CommandId, pdu.SequenceNumber, Role);
                 }
                 else
                 {

@@ -29,6 +29,8 @@ public sealed class SmppSimulator : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<SmppSimulatorSession> _sessions = [];
     private readonly List<SmppSubmission> _submissions = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SmppCommandStatus> _failedDestinations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SmppSubmission Submission, byte State, string? Replacement)> _byId = [];
     private readonly List<SmppSimulatorMessage> _messages = [];
     private readonly Dictionary<(string To, ushort Reference, byte Total), SmppSubmission?[]> _partial = [];
     private readonly CountWaiters _submissionWaiters = new();
@@ -157,6 +159,17 @@ public sealed class SmppSimulator : IAsyncDisposable
         _failStatus = status;
         Volatile.Write(ref _failNext, count);
     }
+
+    /// <summary>
+    /// Fault switch: list <paramref name="address"/> (as sent, without "+") as unsuccessful with
+    /// <paramref name="status"/> in every submit_multi_resp, while the other destinations are accepted.
+    /// </summary>
+    /// <param name="address">The destination address.</param>
+    /// <param name="status">The error_status_code to give it.</param>
+    public void FailDestination(string address, SmppCommandStatus status) => _failedDestinations[address] = status;
+
+    internal SmppCommandStatus? FailedDestination(string address) =>
+        _failedDestinations.TryGetValue(address, out var status) ? status : null;
 
     /// <summary>Fault switch: drop the connection, without answering, when the submit_sm number <paramref name="submitNumber"/> (counted from start, from 1) arrives.</summary>
     /// <param name="submitNumber">Which submit_sm to drop on.</param>
@@ -469,6 +482,100 @@ public sealed class SmppSimulator : IAsyncDisposable
         return new SubmitDecision(SubmitAction.Answer, SmppCommandStatus.Ok, Interlocked.Increment(ref _nextMessageId));
     }
 
+    /// <summary>
+    /// The message_state the simulator answers query_sm with for a message it accepted: 1 (ENROUTE) until the
+    /// test sets another, 4 (DELETED) after cancel_sm; <see langword="null"/> for an id it does not know. Messages
+    /// are known only while <see cref="SmppSimulatorOptions.RecordSubmissions"/> is on.
+    /// </summary>
+    /// <param name="messageId">The id the simulator answered submit_sm with.</param>
+    /// <returns>The state, or <see langword="null"/>.</returns>
+    public byte? GetMessageState(string messageId)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(messageId, out var entry) ? entry.State : null;
+        }
+    }
+
+    /// <summary>Sets the message_state of a message the simulator accepted (2 DELIVERED, 5 UNDELIVERABLE…), as the network would.</summary>
+    /// <param name="messageId">The id the simulator answered submit_sm with.</param>
+    /// <param name="state">The SMPP message_state.</param>
+    /// <returns>Whether the message is known.</returns>
+    public bool SetMessageState(string messageId, byte state)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(messageId, out var entry))
+            {
+                return false;
+            }
+
+            _byId[messageId] = entry with { State = state };
+            return true;
+        }
+    }
+
+    /// <summary>The text a replace_sm put in place of the message's, decoded by the message's data_coding, or <see langword="null"/>.</summary>
+    /// <param name="messageId">The id the simulator answered submit_sm with.</param>
+    /// <returns>The replacement text, or <see langword="null"/> when the message was not replaced.</returns>
+    public string? GetReplacementText(string messageId)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(messageId, out var entry) ? entry.Replacement : null;
+        }
+    }
+
+    internal SmppPdu Query(SmppPdu query)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(query.MessageId, out var entry))
+            {
+                return query.CreateResponse(SmppCommandStatus.QueryFailed);
+            }
+
+            var response = query.CreateResponse();
+            response.MessageId = query.MessageId;
+            response.MessageState = entry.State;
+            response.FinalDate = IsFinal(entry.State) ? "261122000000000+" : string.Empty;
+            return response;
+        }
+    }
+
+    internal SmppCommandStatus Cancel(SmppPdu cancel)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(cancel.MessageId, out var entry) || IsFinal(entry.State)
+                || (cancel.Destination.Address.Length > 0 && cancel.Destination.Address != entry.Submission.Pdu.Destination.Address))
+            {
+                return SmppCommandStatus.CancelFailed;
+            }
+
+            _byId[cancel.MessageId] = entry with { State = 4 };
+            return SmppCommandStatus.Ok;
+        }
+    }
+
+    internal SmppCommandStatus Replace(SmppPdu replace)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(replace.MessageId, out var entry) || IsFinal(entry.State))
+            {
+                return SmppCommandStatus.ReplaceFailed;
+            }
+
+            var alphabet = SmppText.GetAlphabet(entry.Submission.Pdu.DataCoding);
+            var text = SmppText.Decode(replace.ShortMessage.Span, alphabet, Options.Gsm7Packed && alphabet == SmppAlphabet.Gsm7);
+            _byId[replace.MessageId] = entry with { Replacement = text };
+            return SmppCommandStatus.Ok;
+        }
+    }
+
+    private static bool IsFinal(byte state) => state is 2 or 3 or 4 or 5 or 8;
+
     internal string FormatId(long id) => Options.HexMessageIds ? id.ToString("X8", CultureInfo.InvariantCulture) : id.ToString(CultureInfo.InvariantCulture);
 
     internal void Record(SmppPdu pdu, string messageId)
@@ -499,6 +606,7 @@ public sealed class SmppSimulator : IAsyncDisposable
         lock (_gate)
         {
             _submissions.Add(submission);
+            _byId[messageId] = (submission, 1, null);
             ready = _submissionWaiters.TakeReady(_submissions.Count);
             SmppSimulatorMessage? whole = null;
             if (concatenation is { Total: > 1 } part && part.Sequence <= part.Total)

@@ -261,6 +261,11 @@ internal sealed class SmppSimulatorSession
                 _bind = 0;
                 _ = CloseSoonAsync();
                 return true;
+            case SmppCommandId.SubmitMulti:
+                return HandleSubmitMulti(frame, header);
+            case SmppCommandId.QuerySm or SmppCommandId.CancelSm or SmppCommandId.ReplaceSm:
+                HandleMessageRequest(frame, header);
+                return true;
             case SmppCommandId.GenericNack:
                 Complete(header);
                 _owner.GenericNackReceived(header.Status);
@@ -315,6 +320,111 @@ internal sealed class SmppSimulatorSession
         var answer = new SmppPdu(response, header.SequenceNumber, status) { SystemId = "RapidSmsSim" };
         answer.Tlvs.Add(SmppTlv.FromByte(SmppTlvTag.ScInterfaceVersion, SmppPduCodec.InterfaceVersion34));
         Write(SmppPduCodec.Encode(answer));
+    }
+
+    private bool HandleSubmitMulti(ReadOnlySpan<byte> frame, SmppHeader header)
+    {
+        if (_bind is not (SmppCommandId.BindTransceiver or SmppCommandId.BindTransmitter))
+        {
+            WriteHeaderOnly(SmppCommandId.SubmitMultiResp, SmppCommandStatus.InvalidBindStatus, header.SequenceNumber);
+            return true;
+        }
+
+        if (!SmppPduCodec.TryDecode(frame, out var pdu, out var error))
+        {
+            WriteHeaderOnly(SmppCommandId.GenericNack, error.Status, header.SequenceNumber);
+            return true;
+        }
+
+        var decision = _owner.Decide();
+        if (decision.Action == SmppSimulator.SubmitAction.Drop)
+        {
+            return false;
+        }
+
+        if (decision.Status != SmppCommandStatus.Ok)
+        {
+            WriteHeaderOnly(SmppCommandId.SubmitMultiResp, decision.Status, header.SequenceNumber);
+            return true;
+        }
+
+        var messageId = _owner.FormatId(decision.MessageId);
+        var response = new SmppPdu(SmppCommandId.SubmitMultiResp, header.SequenceNumber) { MessageId = messageId };
+        var receipts = new List<byte[]>();
+        foreach (var destination in pdu.Destinations)
+        {
+            if (_owner.FailedDestination(destination.Address.Address) is { } failed)
+            {
+                response.UnsuccessfulDestinations.Add(new SmppUnsuccessfulDestination(destination.Address, failed));
+                continue;
+            }
+
+            // Recorded as the submit_sm it stands for, one per destination, all with the same id.
+            var single = new SmppPdu(SmppCommandId.SubmitSm, header.SequenceNumber)
+            {
+                ServiceType = pdu.ServiceType,
+                Source = pdu.Source,
+                Destination = destination.Address,
+                EsmClass = pdu.EsmClass,
+                RegisteredDelivery = pdu.RegisteredDelivery,
+                DataCoding = pdu.DataCoding,
+                ShortMessage = pdu.ShortMessage,
+            };
+            if (_owner.Options.RecordSubmissions)
+            {
+                _owner.Record(single, messageId);
+            }
+
+            if (_owner.Options.AutoReceipts && (pdu.RegisteredDelivery & 0x03) != 0)
+            {
+                var handset = destination.Address.Ton == 1 ? "+" + destination.Address.Address : destination.Address.Address;
+                var receipt = SmppSimulator.Receipt(decision.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture), handset, "DELIVRD", withTlvs: false);
+                lock (_pendingGate)
+                {
+                    receipt.SequenceNumber = (uint)Interlocked.Increment(ref _sequence);
+                    _pending[receipt.SequenceNumber] = new TaskCompletionSource<SmppCommandStatus?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                receipts.Add(SmppPduCodec.Encode(receipt));
+            }
+        }
+
+        Write(SmppPduCodec.Encode(response));
+        foreach (var receipt in receipts)
+        {
+            Write(receipt);
+        }
+
+        return true;
+    }
+
+    private void HandleMessageRequest(ReadOnlySpan<byte> frame, SmppHeader header)
+    {
+        var response = (SmppCommandId)((uint)header.CommandId | 0x80000000);
+        if (_bind is not (SmppCommandId.BindTransceiver or SmppCommandId.BindTransmitter))
+        {
+            WriteHeaderOnly(response, SmppCommandStatus.InvalidBindStatus, header.SequenceNumber);
+            return;
+        }
+
+        if (!SmppPduCodec.TryDecode(frame, out var pdu, out var error))
+        {
+            WriteHeaderOnly(SmppCommandId.GenericNack, error.Status, header.SequenceNumber);
+            return;
+        }
+
+        switch (header.CommandId)
+        {
+            case SmppCommandId.QuerySm:
+                Write(SmppPduCodec.Encode(_owner.Query(pdu)));
+                break;
+            case SmppCommandId.CancelSm:
+                WriteHeaderOnly(response, _owner.Cancel(pdu), header.SequenceNumber);
+                break;
+            default:
+                WriteHeaderOnly(response, _owner.Replace(pdu), header.SequenceNumber);
+                break;
+        }
     }
 
     private bool HandleSubmit(ReadOnlySpan<byte> frame, SmppHeader header)

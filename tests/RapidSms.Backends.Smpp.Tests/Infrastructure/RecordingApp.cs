@@ -10,6 +10,9 @@ public sealed class RecordingApp : AppBase, IDeliveryReportObserver
 
     public Func<IncomingMessage, bool>? Reject { get; set; }
 
+    /// <summary>Awaited before a message is recorded: lets a test keep the router busy with it.</summary>
+    public Func<IncomingMessage, Task>? Hold { get; set; }
+
     public IReadOnlyList<IncomingMessage> Received
     {
         get
@@ -32,8 +35,13 @@ public sealed class RecordingApp : AppBase, IDeliveryReportObserver
         }
     }
 
-    public override ValueTask<bool> HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    public override async ValueTask<bool> HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
+        if (Hold is { } hold)
+        {
+            await hold(message);
+        }
+
         if (Reject?.Invoke(message) == true)
         {
             throw new InvalidOperationException("rejected by the test");
@@ -50,7 +58,7 @@ public sealed class RecordingApp : AppBase, IDeliveryReportObserver
         }
 
         Signal();
-        return Handled;
+        return true;
     }
 
     public ValueTask OnDeliveryReportAsync(DeliveryReport report, CancellationToken cancellationToken)

@@ -5,8 +5,9 @@
 // Prints one JSON object per line on stdout (events) and reads one JSON object per line from any connection to
 // its control port (commands), announced with the SMPP port in the `listening` event.
 // Events: listening {port}, bind, submit_sm (after answering it, with what the server decoded), unbind,
-// deliver_sm_resp {id, status}, dropped. Commands: deliver {id, from, to, text}, receipt {id, message_id, to,
-// stat, tlv}, drop, throttle {count, status}, drop_at_submit {n}, auto_receipts {on}.
+// deliver_sm_resp {id, status}, dropped, query_sm, cancel_sm {ok}, replace_sm {ok, short_message}. Commands: deliver {id, from, to, text}, receipt {id, message_id, to,
+// stat, tlv}, drop, throttle {count, status}, drop_at_submit {n}, auto_receipts {on},
+// fail_destination {address, status} (submit_multi). Events also: submit_multi {message_id, destinations, unsuccessful}.
 'use strict';
 const smpp = require('smpp');
 const defs = require('smpp/lib/defs');
@@ -38,6 +39,8 @@ let submits = 0;
 let nextId = 0;
 let throttle = { count: 0, status: 0x58 };
 let dropAtSubmit = 0;
+const messages = new Map();
+const failedDestinations = new Map();
 
 const describe = (value) => {
   if (value === undefined || value === null) return null;
@@ -73,6 +76,50 @@ const server = smpp.createServer(serverOptions, (session) => {
     session.send(pdu.response());
     session.close();
   });
+  // query_sm / cancel_sm / replace_sm against the messages this server accepted (not kept with --quiet).
+  const final = (state) => [2, 3, 4, 5, 8].includes(state);
+  session.on('query_sm', (pdu) => {
+    const message = messages.get(pdu.message_id);
+    emit({ event: 'query_sm', message_id: pdu.message_id, source_addr: pdu.source_addr });
+    session.send(message
+      ? pdu.response({ message_id: pdu.message_id, final_date: '', message_state: message.state, error_code: 0 })
+      : pdu.response({ command_status: 0x67 }));
+  });
+  session.on('cancel_sm', (pdu) => {
+    const message = messages.get(pdu.message_id);
+    const ok = message && !final(message.state) && message.destination === pdu.destination_addr;
+    if (ok) message.state = 4;
+    emit({ event: 'cancel_sm', message_id: pdu.message_id, destination_addr: pdu.destination_addr, ok: !!ok });
+    session.send(pdu.response({ command_status: ok ? 0 : 0x11 }));
+  });
+  session.on('replace_sm', (pdu) => {
+    const message = messages.get(pdu.message_id);
+    const ok = message && !final(message.state);
+    emit({ event: 'replace_sm', message_id: pdu.message_id, ok: !!ok, short_message: describe(pdu.short_message) });
+    session.send(pdu.response({ command_status: ok ? 0 : 0x13 }));
+  });
+  // submit_multi: one id for all; destinations listed with `fail_destination` come back in unsuccess_sme.
+  session.on('submit_multi', (pdu) => {
+    nextId++;
+    const id = String(nextId);
+    const dests = (pdu.dest_address || []).filter((d) => 'destination_addr' in d);
+    const unsuccess = dests.filter((d) => failedDestinations.has(d.destination_addr)).map((d) => ({
+      dest_addr_ton: d.dest_addr_ton, dest_addr_npi: d.dest_addr_npi, destination_addr: d.destination_addr,
+      error_status_code: failedDestinations.get(d.destination_addr),
+    }));
+    session.send(pdu.response({ message_id: id, unsuccess_sme: unsuccess }));
+    for (const d of dests) {
+      if (!failedDestinations.has(d.destination_addr)) messages.set(`${id}@${d.destination_addr}`, { state: 1, destination: d.destination_addr });
+    }
+    emit({
+      event: 'submit_multi',
+      message_id: id,
+      destinations: dests.map((d) => d.destination_addr),
+      unsuccessful: unsuccess.map((u) => u.destination_addr),
+      data_coding: pdu.data_coding,
+      short_message: describe(pdu.short_message),
+    });
+  });
   session.on('submit_sm', (pdu) => {
     submits++;
     if (dropAtSubmit > 0 && submits >= dropAtSubmit) {
@@ -91,6 +138,7 @@ const server = smpp.createServer(serverOptions, (session) => {
     nextId++;
     const id = hexIds ? nextId.toString(16).toUpperCase().padStart(8, '0') : String(nextId);
     session.send(pdu.response({ message_id: id }));
+    if (!quiet) messages.set(id, { state: 1, destination: pdu.destination_addr });
     if (!quiet) {
       emit({
         event: 'submit_sm',
@@ -181,6 +229,9 @@ const onCommand = (line) => {
       break;
     case 'drop_at_submit':
       dropAtSubmit = submits + cmd.n;
+      break;
+    case 'fail_destination':
+      failedDestinations.set(cmd.address, cmd.status || 0x0b);
       break;
     case 'auto_receipts':
       autoReceipts = !!cmd.on;
