@@ -16,7 +16,7 @@ namespace RapidSms.Backends.Kannel;
 /// <see cref="DeliveryReport"/>s correlated to the message and recipient they are about.
 /// </summary>
 /// <remarks>
-/// <para>Kannel's get-url must carry <c>id=%p&amp;text=%a&amp;charset=%C&amp;coding=%c</c>; <c>smsc=%i</c>,
+/// <para>Kannel's get-url must carry <c>id=%p&amp;text=%b&amp;charset=%C&amp;coding=%c</c>; <c>smsc=%i</c>,
 /// <c>to=%P</c> and <c>ts=%T</c> are read when present. Text is decoded in the charset Kannel names, so UCS-2
 /// messages (UTF-16BE) arrive as faithfully as GSM or UTF-8 ones.</para>
 /// <para>Outgoing text is sent as UTF-8 (<c>charset=UTF-8</c>), with <c>coding=2</c> when it does not fit the GSM 7-bit
@@ -320,7 +320,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
 
         if (!UrlEncoded.TryGetRaw(query, "text", out var rawText))
         {
-            await RejectAsync(context, StatusCodes.Status400BadRequest, "Missing parameter 'text': add text=%a to Kannel's get-url.").ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "Missing parameter 'text': add text=%b to Kannel's get-url.").ConfigureAwait(false);
             return;
         }
 
