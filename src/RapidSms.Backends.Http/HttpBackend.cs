@@ -387,7 +387,8 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         return request;
     }
 
-    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads at most the first 64 K characters of a response: a gateway's answer is never buffered whole.</summary>
+    internal static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -500,7 +501,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static string Shorten(string body)
+    internal static string Shorten(string body)
     {
         var trimmed = body.Trim();
         return trimmed.Length <= 200 ? trimmed : trimmed[..200] + "…";

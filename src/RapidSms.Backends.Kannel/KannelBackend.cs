@@ -279,7 +279,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = (await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false)).Trim();
+            // Bounded: whatever answers at SendSmsUrl, a long or endless body must not fill memory or stall the send.
+            var body = HttpBackend.Shorten(await HttpBackend.ReadBodyAsync(response, linked.Token).ConfigureAwait(false));
             var code = (int)response.StatusCode;
             if (code is >= 200 and < 300)
             {
@@ -287,7 +288,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
                 return RecipientResult.Sent(identity) with { Backend = Name };
             }
 
-            var reason = body.Length == 0 ? $"Kannel answered HTTP {code}" : $"Kannel answered HTTP {code}: {(body.Length > 200 ? body[..200] + "…" : body)}";
+            var reason = body.Length == 0 ? $"Kannel answered HTTP {code}" : $"Kannel answered HTTP {code}: {body}";
             result = RecipientResult.Failed(identity, reason, isTransient: code is 408 or 429 or >= 500) with { Backend = Name };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

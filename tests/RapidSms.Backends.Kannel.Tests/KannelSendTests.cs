@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using RapidSms.Backends.Kannel;
+using RapidSms.Tests.Shared;
+
+namespace RapidSms.Backends.Kannel.Tests;
+
+/// <summary>What the backend does with sendsms answers a real Kannel would not give.</summary>
+public sealed class KannelSendTests
+{
+    [Fact]
+    public async Task SendSmsAnswerThatNeverEnds_OnlyItsStartIsRead_AndTheStatusDecides()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var server = EndlessAnswerAsync(listener, timeout.Token);
+            await using var host = await RapidSmsTestHost.StartAsync(rapid => rapid
+                .ConfigureRouter(o => o.MaxSendAttempts = 1)
+                .AddBackend("kannel", b => b.UseKannel(o =>
+                {
+                    o.SendSmsUrl = $"http://127.0.0.1:{port}/cgi-bin/sendsms";
+                    o.Username = "rapidsms";
+                    o.Password = "pa55";
+                    o.SendTimeout = TimeSpan.FromSeconds(20);
+                })));
+
+            var result = await host.Router.SendAsync("hi", new Connection("kannel", "+256700000001"), timeout.Token);
+
+            result.Recipients.Should().ContainSingle().Which.Succeeded.Should().BeTrue(
+                "202 is success; the backend reads a bounded start of the answer instead of waiting for an end that never comes");
+            await timeout.CancelAsync();
+            await server;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    // Answers 202 with a chunked body of 32 MiB that then stays open, never finished.
+    private static async Task EndlessAnswerAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = await listener.AcceptTcpClientAsync(cancellationToken);
+            var stream = client.GetStream();
+            var buffer = new byte[8192];
+            var request = new StringBuilder();
+            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            await stream.WriteAsync("HTTP/1.1 202 Accepted\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), cancellationToken);
+            var chunk = Encoding.ASCII.GetBytes($"{8192:X}\r\n{new string('0', 8192)}\r\n");
+            for (var i = 0; i < 4096; i++)
+            {
+                await stream.WriteAsync(chunk, cancellationToken);
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+            // The backend closed the connection after reading what it needed.
+        }
+    }
+}
