@@ -43,7 +43,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     private KeyValuePair<string, string>[] _headers = [];
     private Regex? _success;
     private Regex? _messageId;
-    private WebhookListener? _listener;
+    private readonly ListenerSlot _listener = new();
 
     /// <summary>Creates the backend; the host does this.</summary>
     /// <param name="httpClientFactory">Creates the client for outgoing requests (named <see cref="HttpClientName"/>); without one the backend keeps its own.</param>
@@ -55,7 +55,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     }
 
     /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
-    public Uri? ListenAddress => _listener?.Address;
+    public Uri? ListenAddress => _listener.Address;
 
     /// <inheritdoc />
     protected override void OnConfigure(HttpOptions options)
@@ -103,29 +103,26 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             _ownClient ??= CreateOwnClient();
         }
 
-        if (Options.ListenUrl is { } listenUrl && _listener is null)
+        if (Options.ListenUrl is { } listenUrl
+            && await _listener.StartAsync(token => WebhookListener.StartAsync(ParseListenUrl(listenUrl, nameof(HttpOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, token), cancellationToken)
+                .ConfigureAwait(false) is { } listener)
         {
-            _listener = await WebhookListener.StartAsync(ParseListenUrl(listenUrl, nameof(HttpOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, cancellationToken)
-                .ConfigureAwait(false);
-            Log.Listening(Logger, Name, _listener.Address);
+            Log.Listening(Logger, Name, listener.Address);
         }
     }
 
-    /// <summary>Stops the self-hosted listener, letting requests in progress finish.</summary>
+    /// <summary>
+    /// Stops the self-hosted listener, letting requests in progress finish until <paramref name="cancellationToken"/> is
+    /// cancelled; then their connections are closed, and their senders, having had no 200, send again.
+    /// </summary>
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_listener is { } listener)
-        {
-            _listener = null;
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _listener.Dispose();
         _ownClient?.Dispose();
         _ownClient = null;
         await base.DisposeAsync().ConfigureAwait(false);

@@ -37,7 +37,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     private HttpClient? _ownClient;
     private WebhookAuthenticator _authenticator = new(null, "X-RapidSms-Secret", null, null, null);
     private KeyValuePair<string, string>[] _extraParams = [];
-    private WebhookListener? _listener;
+    private readonly ListenerSlot _listener = new();
     private string? _dlrUrl;
 
     /// <summary>Creates the backend; the host does this.</summary>
@@ -50,7 +50,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     }
 
     /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
-    public Uri? ListenAddress => _listener?.Address;
+    public Uri? ListenAddress => _listener.Address;
 
     /// <inheritdoc />
     protected override void OnConfigure(KannelOptions options)
@@ -95,12 +95,12 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
             _ownClient ??= new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
-        if (Options.ListenUrl is { } listenUrl && _listener is null)
+        if (Options.ListenUrl is { } listenUrl
+            && await _listener.StartAsync(token => WebhookListener.StartAsync(HttpBackend.ParseListenUrl(listenUrl, nameof(KannelOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, token), cancellationToken)
+                .ConfigureAwait(false) is { } listener)
         {
-            _listener = await WebhookListener.StartAsync(HttpBackend.ParseListenUrl(listenUrl, nameof(KannelOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, cancellationToken)
-                .ConfigureAwait(false);
-            _dlrUrl = Options.DeliveryReportUrl ?? _listener.Address.ToString();
-            Log.Listening(Logger, Name, _listener.Address);
+            _dlrUrl = Options.DeliveryReportUrl ?? listener.Address.ToString();
+            Log.Listening(Logger, Name, listener.Address);
         }
 
         if (_dlrUrl is null && Options.DeliveryReportMask != 0)
@@ -109,21 +109,18 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         }
     }
 
-    /// <summary>Stops the self-hosted listener, letting requests in progress finish.</summary>
+    /// <summary>
+    /// Stops the self-hosted listener, letting requests in progress finish until <paramref name="cancellationToken"/> is
+    /// cancelled; then their connections are closed, and their senders, having had no 200, send again.
+    /// </summary>
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_listener is { } listener)
-        {
-            _listener = null;
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _listener.Dispose();
         _ownClient?.Dispose();
         _ownClient = null;
         await base.DisposeAsync().ConfigureAwait(false);
