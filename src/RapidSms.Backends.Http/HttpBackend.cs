@@ -268,7 +268,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             var body = _success is null && _messageId is null && response.IsSuccessStatusCode
                 ? ""
                 : await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
-            result = Classify(identity, response.StatusCode, response.ReasonPhrase, body);
+            result = Classify(identity, response.StatusCode, response.ReasonPhrase, body, ReadRetryAfter(response, TimeProvider));
             if (result.Succeeded)
             {
                 Log.Sent(Logger, Name, message.Id, identity, (int)response.StatusCode, result.BackendMessageId);
@@ -289,7 +289,11 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     }
 
     /// <summary>Decides what a gateway response means for one recipient.</summary>
-    internal RecipientResult Classify(string identity, HttpStatusCode status, string? reason, string body)
+    /// <remarks>
+    /// A <c>Retry-After</c> the gateway sent is named in the error, but the router's back-off decides when to try again:
+    /// a <see cref="RecipientResult"/> has no way to carry a delay.
+    /// </remarks>
+    internal RecipientResult Classify(string identity, HttpStatusCode status, string? reason, string body, TimeSpan? retryAfter = null)
     {
         var code = (int)status;
         if (code is >= 200 and < 300)
@@ -304,8 +308,21 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
 
         var transient = code is 408 or 429 or >= 500;
         var text = string.IsNullOrWhiteSpace(body) ? $"HTTP {code} {reason}".TrimEnd() : $"HTTP {code} {reason}: {Shorten(body)}";
-        return RecipientResult.Failed(identity, text, transient) with { Backend = Name };
+        return RecipientResult.Failed(identity, text + DescribeRetryAfter(retryAfter), transient) with { Backend = Name };
     }
+
+    /// <summary>The wait a response's <c>Retry-After</c> asks for (seconds or a date), or <see langword="null"/>.</summary>
+    internal static TimeSpan? ReadRetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>Names a gateway's <c>Retry-After</c> in a failure's error text, in whole seconds.</summary>
+    internal static string DescribeRetryAfter(TimeSpan? retryAfter) => retryAfter is { } wait
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (the gateway asked to retry after {Math.Ceiling(wait.TotalSeconds)} s)")
+        : "";
 
     private string? FindMessageId(string body)
     {

@@ -285,7 +285,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
                 return RecipientResult.Sent(identity) with { Backend = Name };
             }
 
-            var reason = body.Length == 0 ? $"Kannel answered HTTP {code}" : $"Kannel answered HTTP {code}: {body}";
+            var reason = (body.Length == 0 ? $"Kannel answered HTTP {code}" : $"Kannel answered HTTP {code}: {body}")
+                + HttpBackend.DescribeRetryAfter(HttpBackend.ReadRetryAfter(response, TimeProvider));
             result = RecipientResult.Failed(identity, reason, isTransient: code is 408 or 429 or >= 500) with { Backend = Name };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

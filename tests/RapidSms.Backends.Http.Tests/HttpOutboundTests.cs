@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using RapidSms.Backends.Http;
@@ -173,6 +175,38 @@ public sealed class HttpOutboundTests : IAsyncLifetime
         failure.IsTransient.Should().Be(transient);
         failure.Error.Should().StartWith($"HTTP {status}").And.Contain("gateway says no");
         _sink.Count.Should().Be(transient ? 3 : 1, "the router tries transient failures MaxSendAttempts (3) times");
+    }
+
+    [Theory]
+    [InlineData(429, "120")]
+    [InlineData(503, "7")]
+    public async Task RetryAfter_IsNamedInTheError_WhileTheRoutersBackoffDecidesTheRetry(int status, string retryAfter)
+    {
+        _sink.Respond = (_, _) => (status, "slow down");
+        _sink.ResponseHeaders["Retry-After"] = retryAfter;
+        var router = await StartAsync(o => o.SendSmsUrl = _sink.Address + "send?to={identity}&text={text}", attempts: 2);
+
+        var result = await router.SendAsync("hi", new Connection("gw", "+1"), _timeout.Token);
+
+        var failure = result.Recipients.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeTrue();
+        failure.Error.Should().Contain("slow down").And.EndWith($"(the gateway asked to retry after {retryAfter} s)");
+        _sink.Count.Should().Be(2, "the router retried after its own SendRetryDelay (20 ms here), not after Retry-After");
+    }
+
+    [Fact]
+    public void RetryAfter_AsAnHttpDate_IsTheWaitUntilThatTime()
+    {
+        var time = new RapidSms.Testing.ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(time.GetUtcNow().AddSeconds(90));
+
+        HttpBackend.ReadRetryAfter(response, time).Should().Be(TimeSpan.FromSeconds(90));
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(time.GetUtcNow().AddSeconds(-5));
+        HttpBackend.ReadRetryAfter(response, time).Should().Be(TimeSpan.Zero);
+        response.Headers.RetryAfter = null;
+        HttpBackend.ReadRetryAfter(response, time).Should().BeNull();
+        HttpBackend.DescribeRetryAfter(TimeSpan.FromMilliseconds(1500)).Should().Be(" (the gateway asked to retry after 2 s)");
     }
 
     [Fact]

@@ -42,6 +42,30 @@ public sealed class KannelSendTests
         }
     }
 
+    [Fact]
+    public async Task SendSms503WithRetryAfter_FailsTransient_NamingTheWait()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var sink = await HttpSink.StartAsync();
+        sink.Respond = (_, _) => (503, "Queue full");
+        sink.ResponseHeaders["Retry-After"] = "30";
+        await using var host = await RapidSmsTestHost.StartAsync(rapid => rapid
+            .ConfigureRouter(o => o.MaxSendAttempts = 2)
+            .AddBackend("kannel", b => b.UseKannel(o =>
+            {
+                o.SendSmsUrl = sink.Address + "cgi-bin/sendsms";
+                o.Username = "rapidsms";
+                o.Password = "pa55";
+            })));
+
+        var result = await host.Router.SendAsync("hi", new Connection("kannel", "+256700000001"), timeout.Token);
+
+        var failure = result.Recipients.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeTrue();
+        failure.Error.Should().Be("Kannel answered HTTP 503: Queue full (the gateway asked to retry after 30 s)");
+        sink.Count.Should().Be(2, "the router's back-off, not Retry-After, times the retry");
+    }
+
     // Answers 202 with a chunked body of 32 MiB that then stays open, never finished.
     private static async Task EndlessAnswerAsync(TcpListener listener, CancellationToken cancellationToken)
     {
