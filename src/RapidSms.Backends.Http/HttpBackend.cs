@@ -79,7 +79,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         if (!Uri.TryCreate(_url.Render(new TemplateValues("0", "x", "0", "b")), UriKind.Absolute, out var sample)
             || (sample.Scheme != Uri.UriSchemeHttp && sample.Scheme != Uri.UriSchemeHttps))
         {
-            throw InvalidOption(nameof(HttpOptions.SendSmsUrl), $"SendSmsUrl '{options.SendSmsUrl}' is not an absolute http:// or https:// URL.");
+            throw InvalidOption(nameof(HttpOptions.SendSmsUrl), $"SendSmsUrl '{RedactUrl(options.SendSmsUrl)}' is not an absolute http:// or https:// URL.");
         }
 
         _params = [.. options.SendSmsParams.Select(p => (p.Key, ParseTemplate(p.Value, $"{nameof(HttpOptions.SendSmsParams)}:{p.Key}")))];
@@ -476,6 +476,21 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         }
 
         return uri;
+    }
+
+    /// <summary>
+    /// A URL as an error message may show it: without its query (API keys, passwords, secrets often travel there) and
+    /// without user information.
+    /// </summary>
+    internal static string RedactUrl(string url)
+    {
+        var query = url.IndexOfAny(['?', '#']);
+        var shown = query < 0 ? url : url[..query] + "?…";
+        var scheme = shown.IndexOf("://", StringComparison.Ordinal);
+        var authorityStart = scheme < 0 ? 0 : scheme + 3;
+        var authorityEnd = shown.IndexOf('/', authorityStart);
+        var at = shown.LastIndexOf('@', authorityEnd < 0 ? shown.Length - 1 : authorityEnd - 1);
+        return at >= authorityStart ? string.Concat(shown.AsSpan(0, authorityStart), "…@", shown.AsSpan(at + 1)) : shown;
     }
 
     /// <summary>An option error; the host reports the key with the backend's name.</summary>

@@ -59,7 +59,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         if (!Uri.TryCreate(options.SendSmsUrl, UriKind.Absolute, out var sendsms) || (sendsms.Scheme != Uri.UriSchemeHttp && sendsms.Scheme != Uri.UriSchemeHttps))
         {
             throw HttpBackend.InvalidOption(nameof(KannelOptions.SendSmsUrl),
-                $"SendSmsUrl '{options.SendSmsUrl}' is not an absolute http:// URL, such as http://127.0.0.1:13013/cgi-bin/sendsms.");
+                $"SendSmsUrl '{HttpBackend.RedactUrl(options.SendSmsUrl)}' is not an absolute http:// URL, such as http://127.0.0.1:13013/cgi-bin/sendsms.");
         }
 
         if (options.ListenUrl is not null)
@@ -71,7 +71,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
             && (!Uri.TryCreate(options.DeliveryReportUrl, UriKind.Absolute, out var dlr) || (dlr.Scheme != Uri.UriSchemeHttp && dlr.Scheme != Uri.UriSchemeHttps)))
         {
             throw HttpBackend.InvalidOption(nameof(KannelOptions.DeliveryReportUrl),
-                $"DeliveryReportUrl '{options.DeliveryReportUrl}' is not an absolute http:// or https:// URL.");
+                $"DeliveryReportUrl '{HttpBackend.RedactUrl(options.DeliveryReportUrl)}' is not an absolute http:// or https:// URL.");
         }
 
         if ((options.Username is null && !options.SendSmsParams.ContainsKey("username"))

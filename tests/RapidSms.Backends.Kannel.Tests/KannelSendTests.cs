@@ -66,6 +66,22 @@ public sealed class KannelSendTests
         sink.Count.Should().Be(2, "the router's back-off, not Retry-After, times the retry");
     }
 
+    [Theory]
+    [InlineData("SendSmsUrl", "ftp://rapidsms:T0PSECRET@127.0.0.1:13013/cgi-bin/sendsms", "'ftp://…@127.0.0.1:13013/cgi-bin/sendsms'")]
+    [InlineData("DeliveryReportUrl", "10.0.0.5/kannel?secret=T0PSECRET", "'10.0.0.5/kannel?…'")]
+    public async Task BadUrlOption_CarryingASecret_FailsWithoutShowingIt(string key, string value, string expected)
+    {
+        var act = async () => await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackend("kannel", b => b.UseKannel(o =>
+        {
+            o.Username = "rapidsms";
+            o.Password = "pa55";
+            typeof(KannelOptions).GetProperty(key)!.SetValue(o, value);
+        })));
+
+        var error = (await act.Should().ThrowAsync<BackendConfigurationException>()).Which;
+        error.ToString().Should().Contain(expected).And.NotContain("T0PSECRET");
+    }
+
     // Answers 202 with a chunked body of 32 MiB that then stays open, never finished.
     private static async Task EndlessAnswerAsync(TcpListener listener, CancellationToken cancellationToken)
     {
