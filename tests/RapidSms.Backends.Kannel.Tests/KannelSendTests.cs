@@ -66,6 +66,30 @@ public sealed class KannelSendTests
         sink.Count.Should().Be(2, "the router's back-off, not Retry-After, times the retry");
     }
 
+    [Fact]
+    public async Task SendSmsRequest_IsLoggedByTheHttpClientFactory_WithoutItsQuery()
+    {
+        await using var sink = await HttpSink.StartAsync();
+        sink.Respond = (_, _) => (202, "0: Accepted for delivery");
+        await using var host = await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackend("kannel", b => b.UseKannel(o =>
+        {
+            o.SendSmsUrl = sink.Address + "cgi-bin/sendsms";
+            o.Username = "rapidsms";
+            o.Password = "T0PSECRET-pa55";
+            o.SharedSecret = "T0PSECRET-dlr";
+            o.DeliveryReportUrl = "http://127.0.0.1:9/kannel";
+        })));
+
+        (await host.Router.SendAsync("hi", new Connection("kannel", "+256700000001"))).Succeeded.Should().BeTrue();
+
+        (await sink.NextAsync(CancellationToken.None)).RawQuery.Should().Contain("T0PSECRET-pa55", "Kannel needs it");
+        host.Logs.Records.Should().Contain(r => r.Category.StartsWith("System.Net.Http.HttpClient.RapidSms.Kannel", StringComparison.Ordinal)
+            && r.Message.Contains("/cgi-bin/sendsms", StringComparison.Ordinal), "the factory's request log is on in this host");
+        host.Logs.Records.Should().NotContain(r => r.Message.Contains("T0PSECRET", StringComparison.Ordinal)
+            || r.State.Any(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)!.Contains("T0PSECRET", StringComparison.Ordinal))
+            || r.Scopes.Any(scope => Convert.ToString(scope, System.Globalization.CultureInfo.InvariantCulture)!.Contains("T0PSECRET", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("SendSmsUrl", "ftp://rapidsms:T0PSECRET@127.0.0.1:13013/cgi-bin/sendsms", "'ftp://…@127.0.0.1:13013/cgi-bin/sendsms'")]
     [InlineData("DeliveryReportUrl", "10.0.0.5/kannel?secret=T0PSECRET", "'10.0.0.5/kannel?…'")]
