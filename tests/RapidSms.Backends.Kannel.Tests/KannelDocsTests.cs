@@ -23,6 +23,20 @@ public sealed class KannelDocsTests
         host.Services.GetRequiredService<IRouter>().GetBackend<KannelBackend>(name).Name.Should().Be(name);
     }
 
+    [Theory]
+    [InlineData("docs/backends/kannel.md")]
+    [InlineData("src/RapidSms.Backends.Kannel/README.md")]
+    [InlineData("samples/RapidSms.Samples.Kannel/README.md")]
+    public void GetUrlShownInDocs_AsksForWhatTheTestedKannelConfigurationAsksFor(string file)
+    {
+        static string Query(string line) => line[(line.IndexOf('?', StringComparison.Ordinal) + 1)..].TrimEnd('"').Replace("{{SECRET}}\"", "", StringComparison.Ordinal).Replace("{{SECRET}}", "", StringComparison.Ordinal);
+        var tested = File.ReadLines(Path.Combine(Peers.RepositoryRoot, "tests", "peers", "kannel", "kannel.conf.template")).Single(l => l.StartsWith("get-url", StringComparison.Ordinal));
+        var shown = File.ReadLines(Path.Combine(Peers.RepositoryRoot, file)).Where(l => l.StartsWith("get-url = ", StringComparison.Ordinal)).ToList();
+
+        shown.Should().NotBeEmpty();
+        shown.Select(Query).Should().AllBe(Query(tested), "the integration tests prove this get-url (text=%b keeps line breaks; %a would not)");
+    }
+
     [Fact]
     public void SelfHostedExample_Configures()
     {
