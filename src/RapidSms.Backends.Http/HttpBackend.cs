@@ -265,9 +265,19 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = _success is null && _messageId is null && response.IsSuccessStatusCode
-                ? ""
-                : await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
+            string body;
+            try
+            {
+                body = _success is null && _messageId is null && response.IsSuccessStatusCode
+                    ? ""
+                    : await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
+            }
+            catch (IOException) when (response.IsSuccessStatusCode && _success is null)
+            {
+                // The status says sent and no pattern needs the body: sending again would send twice. Only the id is lost.
+                body = "";
+            }
+
             result = Classify(identity, response.StatusCode, response.ReasonPhrase, body, ReadRetryAfter(response, TimeProvider));
             if (result.Succeeded)
             {
@@ -282,6 +292,12 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         catch (HttpRequestException ex)
         {
             result = RecipientResult.Failed(identity, $"The gateway could not be reached: {ex.Message}", isTransient: true);
+        }
+        catch (IOException ex)
+        {
+            // The answer broke off (HttpIOException) before SuccessPattern or the status could decide: this recipient
+            // only, and worth another try; an exception out of SendAsync would fail, and retry, every recipient.
+            result = RecipientResult.Failed(identity, $"The gateway's answer broke off: {ex.Message}", isTransient: true);
         }
 
         Log.SendFailed(Logger, Name, message.Id, identity, result.IsTransient, result.Error!);

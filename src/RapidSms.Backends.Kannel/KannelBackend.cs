@@ -277,7 +277,18 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             // Bounded: whatever answers at SendSmsUrl, a long or endless body must not fill memory or stall the send.
-            var body = HttpBackend.Shorten(await HttpBackend.ReadBodyAsync(response, linked.Token).ConfigureAwait(false));
+            string body;
+            try
+            {
+                body = HttpBackend.Shorten(await HttpBackend.ReadBodyAsync(response, linked.Token).ConfigureAwait(false));
+            }
+            catch (IOException)
+            {
+                // The answer broke off after its status: the status decides (a 2xx means Kannel has the message, and
+                // sending again would send it twice); an exception out of SendAsync would fail every recipient.
+                body = "";
+            }
+
             var code = (int)response.StatusCode;
             if (code is >= 200 and < 300)
             {
@@ -296,6 +307,10 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         catch (HttpRequestException ex)
         {
             result = RecipientResult.Failed(identity, $"Kannel's sendsms could not be reached: {ex.Message}", isTransient: true);
+        }
+        catch (IOException ex)
+        {
+            result = RecipientResult.Failed(identity, $"Kannel's answer broke off: {ex.Message}", isTransient: true);
         }
 
         Log.SendFailed(Logger, Name, message.Id, identity, result.IsTransient, result.Error!);

@@ -210,6 +210,25 @@ public sealed class HttpOutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnswerCutOff_ForOneOfSeveralRecipients_FailsThatOneTransient_OthersUnaffected()
+    {
+        await using var server = RawHttpServer.Start(line => line.Contains("to=%2B2", StringComparison.Ordinal)
+            ? RawHttpServer.CutOff(200, "ACCEPTED id=")
+            : RawHttpServer.Complete(200, "ACCEPTED id=42"));
+        var router = await StartAsync(o =>
+        {
+            o.SendSmsUrl = $"http://127.0.0.1:{server.Port}/send?to={{identity}}&text={{text}}";
+            o.SuccessPattern = "^ACCEPTED";
+        }, attempts: 1);
+
+        var result = await router.SendOutgoingAsync(new OutgoingMessage([new Connection("gw", "+1"), new Connection("gw", "+2"), new Connection("gw", "+3")], "hi"), _timeout.Token);
+
+        result.Recipients.Select(r => (r.Identity, r.Succeeded)).Should().Equal(("+1", true), ("+2", false), ("+3", true));
+        result.Recipients[1].IsTransient.Should().BeTrue("SuccessPattern could not be checked on an answer that broke off");
+        result.Recipients[1].Error.Should().StartWith("The gateway's answer broke off");
+    }
+
+    [Fact]
     public async Task TransientFailure_ThenSuccess_IsRetriedAndSucceeds()
     {
         _sink.Respond = (_, n) => n == 1 ? (503, "busy") : (200, "OK");

@@ -43,6 +43,32 @@ public sealed class KannelSendTests
     }
 
     [Fact]
+    public async Task SendSmsAnswerCutOff_ForOneOfSeveralRecipients_DecidedByItsStatus_OthersUnaffected()
+    {
+        await using var server = RawHttpServer.Start(line =>
+            line.Contains("to=%2B256700000002", StringComparison.Ordinal) ? RawHttpServer.CutOff(202, "0: Acc")
+            : line.Contains("to=%2B256700000003", StringComparison.Ordinal) ? RawHttpServer.CutOff(503, "Queue")
+            : RawHttpServer.Complete(202, "0: Accepted for delivery"));
+        await using var host = await RapidSmsTestHost.StartAsync(rapid => rapid
+            .ConfigureRouter(o => o.MaxSendAttempts = 1)
+            .AddBackend("kannel", b => b.UseKannel(o =>
+            {
+                o.SendSmsUrl = $"http://127.0.0.1:{server.Port}/cgi-bin/sendsms";
+                o.Username = "rapidsms";
+                o.Password = "pa55";
+            })));
+        var to = new[] { "+256700000001", "+256700000002", "+256700000003", "+256700000004" };
+
+        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage([.. to.Select(i => new Connection("kannel", i))], "hi"));
+
+        // 202 arrived before the body broke off: Kannel has the message, sending it again would send it twice.
+        result.Recipients.Select(r => (r.Identity, r.Succeeded)).Should().Equal(
+            ("+256700000001", true), ("+256700000002", true), ("+256700000003", false), ("+256700000004", true));
+        result.Recipients[2].IsTransient.Should().BeTrue();
+        result.Recipients[2].Error.Should().StartWith("Kannel answered HTTP 503");
+    }
+
+    [Fact]
     public async Task SendSms503WithRetryAfter_FailsTransient_NamingTheWait()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
