@@ -505,8 +505,9 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         var scheme = shown.IndexOf("://", StringComparison.Ordinal);
         var authorityStart = scheme < 0 ? 0 : scheme + 3;
         var authorityEnd = shown.IndexOf('/', authorityStart);
-        var at = shown.LastIndexOf('@', authorityEnd < 0 ? shown.Length - 1 : authorityEnd - 1);
-        return at >= authorityStart ? string.Concat(shown.AsSpan(0, authorityStart), "…@", shown.AsSpan(at + 1)) : shown;
+        var end = authorityEnd < 0 ? shown.Length : authorityEnd;
+        var at = end > authorityStart ? shown.LastIndexOf('@', end - 1, end - authorityStart) : -1;
+        return at >= 0 ? string.Concat(shown.AsSpan(0, authorityStart), "…@", shown.AsSpan(at + 1)) : shown;
     }
 
     /// <summary>An option error; the host reports the key with the backend's name.</summary>

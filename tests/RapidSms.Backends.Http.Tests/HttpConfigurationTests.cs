@@ -59,6 +59,10 @@ public sealed class HttpConfigurationTests
     [InlineData("http://gw.example", "http://gw.example")]
     [InlineData("gw.example/x@y", "gw.example/x@y")]
     [InlineData("u:p@gw.example", "…@gw.example")]
+    [InlineData("/relative", "/relative")]
+    [InlineData("/relative?key=s@x", "/relative?…")]
+    [InlineData("", "")]
+    [InlineData("@", "…@")]
     public void RedactUrl_DropsQueryAndUserInformation(string url, string expected) => HttpBackend.RedactUrl(url).Should().Be(expected);
 
     [Theory]
