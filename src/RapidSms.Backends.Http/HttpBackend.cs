@@ -314,7 +314,18 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         var code = (int)status;
         if (code is >= 200 and < 300)
         {
-            if (_success is not null && !_success.IsMatch(body))
+            bool matched;
+            try
+            {
+                matched = _success is null || _success.IsMatch(body);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Thrown out of SendAsync it would fail, and retry, every recipient of the message.
+                return RecipientResult.Failed(identity, $"HTTP {code}, but SuccessPattern took longer than {_success!.MatchTimeout.TotalSeconds:0.#} s on the response: simplify the pattern.") with { Backend = Name };
+            }
+
+            if (!matched)
             {
                 return RecipientResult.Failed(identity, $"HTTP {code}, but the response does not match SuccessPattern: {Shorten(body)}");
             }
@@ -347,7 +358,16 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             return null;
         }
 
-        var match = _messageId.Match(body);
+        Match match;
+        try
+        {
+            match = _messageId.Match(body);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+
         if (!match.Success)
         {
             return null;

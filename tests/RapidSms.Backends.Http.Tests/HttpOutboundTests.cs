@@ -229,6 +229,26 @@ public sealed class HttpOutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PatternsThatTimeOut_FailOrLoseOnlyTheirOwnRecipient()
+    {
+        // Catastrophic backtracking on this answer: each match gives up after the patterns' 1 s timeout.
+        _sink.Respond = (r, _) => (200, r.Query["to"] == "+1" ? new string('a', 40) + "!" : "ok");
+        var router = await StartAsync(o =>
+        {
+            o.SendSmsUrl = _sink.Address + "send?to={identity}&text={text}";
+            o.SuccessPattern = "^(a+)+$|^ok$";
+            o.MessageIdPattern = "^(a|aa)+$";
+        }, attempts: 1);
+
+        var result = await router.SendOutgoingAsync(new OutgoingMessage([new Connection("gw", "+1"), new Connection("gw", "+2")], "hi"), _timeout.Token);
+
+        result.Recipients[0].Succeeded.Should().BeFalse();
+        result.Recipients[0].IsTransient.Should().BeFalse("the gateway answered 200: sending again could send twice");
+        result.Recipients[0].Error.Should().Contain("SuccessPattern took longer than 1 s");
+        result.Recipients[1].Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task TransientFailure_ThenSuccess_IsRetriedAndSucceeds()
     {
         _sink.Respond = (_, n) => n == 1 ? (503, "busy") : (200, "OK");
