@@ -467,8 +467,31 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
 
     private async ValueTask RejectAsync(HttpContext context, int status, string reason)
     {
+        reason = Printable(reason);
         Log.RequestRejected(Logger, Name, status, reason);
         await WriteTextAsync(context, status, reason).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A rejection reason fit for a log line: reasons quote what the request sent (a charset, a content type, a report
+    /// type), which anyone who can reach the webhook controls, so line breaks and other control characters become
+    /// <c>?</c> and the text stops after 300 characters.
+    /// </summary>
+    internal static string Printable(string reason)
+    {
+        var shown = reason.Length <= 300 ? reason : reason[..300] + "…";
+        if (!shown.AsSpan().ContainsAnyInRange('\0', '\u001F') && !shown.Contains('\u007F', StringComparison.Ordinal))
+        {
+            return shown;
+        }
+
+        return string.Create(shown.Length, shown, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
     }
 
     internal static async ValueTask WriteTextAsync(HttpContext context, int status, string text)

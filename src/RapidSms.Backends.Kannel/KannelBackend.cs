@@ -476,6 +476,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
 
     private async ValueTask RejectAsync(HttpContext context, int status, string reason)
     {
+        reason = HttpBackend.Printable(reason);
         Log.RequestRejected(Logger, Name, status, reason);
         await HttpBackend.WriteTextAsync(context, status, reason).ConfigureAwait(false);
     }
