@@ -480,7 +480,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     internal static string Printable(string reason)
     {
         var shown = reason.Length <= 300 ? reason : reason[..300] + "…";
-        if (!shown.AsSpan().ContainsAnyInRange('\0', '\u001F') && !shown.Contains('\u007F', StringComparison.Ordinal))
+        if (!shown.AsSpan().ContainsAnyInRange('\0', '\u001F') && !shown.AsSpan().ContainsAnyInRange('\u007F', '\u009F'))
         {
             return shown;
         }
