@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using RapidSms.Backends.Http;
 using RapidSms.Backends.Http.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace RapidSms.Backends.Http.Tests;
 
@@ -55,6 +56,30 @@ public sealed class ListenerSlotTests : IDisposable
         (await client.GetAsync(slot.Address, _timeout.Token)).StatusCode.Should().Be(HttpStatusCode.OK);
         await slot.StopAsync(_timeout.Token);
         slot.Address.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Backend_StoppedAndDisposedTwice_DoesNotThrow()
+    {
+        var router = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddRapidSms(rapid => rapid.AddBackend("twice", b => b.UseHttp(o => o.ListenUrl = "http://127.0.0.1:0")))
+            .BuildServiceProvider();
+        await using (router.ConfigureAwait(false))
+        {
+            var started = router.GetRequiredService<IRouter>().GetBackend<HttpBackend>("twice");
+            await started.StartAsync(_timeout.Token);
+
+            await started.StopAsync(_timeout.Token);
+            await started.DisposeAsync();
+            var again = async () =>
+            {
+                await started.StopAsync(_timeout.Token);
+                await started.DisposeAsync();
+            };
+
+            await again.Should().NotThrowAsync();
+            started.ListenAddress.Should().BeNull();
+        }
     }
 
     private sealed class Ok : IWebhookBackend

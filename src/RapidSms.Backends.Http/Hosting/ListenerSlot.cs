@@ -8,6 +8,7 @@ internal sealed class ListenerSlot : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebhookListener? _listener;
+    private int _disposed;
 
     /// <summary>The running listener's address, or <see langword="null"/>.</summary>
     public Uri? Address => Volatile.Read(ref _listener)?.Address;
@@ -43,6 +44,12 @@ internal sealed class ListenerSlot : IDisposable
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed after a stop: nothing runs (a backend may be stopped or disposed more than once).
+            return;
+        }
+
         // Not cancellable: a start in progress is bounded by its own token, and the listener must not outlive the stop.
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -72,6 +79,12 @@ internal sealed class ListenerSlot : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Releases the gate; call after <see cref="StopAsync"/>. Stopping again afterwards does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _gate.Dispose();
+        }
+    }
 }
