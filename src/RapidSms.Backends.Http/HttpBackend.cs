@@ -43,7 +43,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     private KeyValuePair<string, string>[] _headers = [];
     private Regex? _success;
     private Regex? _messageId;
-    private WebhookListener? _listener;
+    private readonly ListenerSlot _listener = new();
 
     /// <summary>Creates the backend; the host does this.</summary>
     /// <param name="httpClientFactory">Creates the client for outgoing requests (named <see cref="HttpClientName"/>); without one the backend keeps its own.</param>
@@ -55,7 +55,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     }
 
     /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
-    public Uri? ListenAddress => _listener?.Address;
+    public Uri? ListenAddress => _listener.Address;
 
     /// <inheritdoc />
     protected override void OnConfigure(HttpOptions options)
@@ -79,7 +79,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         if (!Uri.TryCreate(_url.Render(new TemplateValues("0", "x", "0", "b")), UriKind.Absolute, out var sample)
             || (sample.Scheme != Uri.UriSchemeHttp && sample.Scheme != Uri.UriSchemeHttps))
         {
-            throw InvalidOption(nameof(HttpOptions.SendSmsUrl), $"SendSmsUrl '{options.SendSmsUrl}' is not an absolute http:// or https:// URL.");
+            throw InvalidOption(nameof(HttpOptions.SendSmsUrl), $"SendSmsUrl '{RedactUrl(options.SendSmsUrl)}' is not an absolute http:// or https:// URL.");
         }
 
         _params = [.. options.SendSmsParams.Select(p => (p.Key, ParseTemplate(p.Value, $"{nameof(HttpOptions.SendSmsParams)}:{p.Key}")))];
@@ -103,29 +103,26 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             _ownClient ??= CreateOwnClient();
         }
 
-        if (Options.ListenUrl is { } listenUrl && _listener is null)
+        if (Options.ListenUrl is { } listenUrl
+            && await _listener.StartAsync(token => WebhookListener.StartAsync(ParseListenUrl(listenUrl, nameof(HttpOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, token), cancellationToken)
+                .ConfigureAwait(false) is { } listener)
         {
-            _listener = await WebhookListener.StartAsync(ParseListenUrl(listenUrl, nameof(HttpOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, cancellationToken)
-                .ConfigureAwait(false);
-            Log.Listening(Logger, Name, _listener.Address);
+            Log.Listening(Logger, Name, listener.Address);
         }
     }
 
-    /// <summary>Stops the self-hosted listener, letting requests in progress finish.</summary>
+    /// <summary>
+    /// Stops the self-hosted listener, letting requests in progress finish until <paramref name="cancellationToken"/> is
+    /// cancelled; then their connections are closed, and their senders, having had no 200, send again.
+    /// </summary>
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_listener is { } listener)
-        {
-            _listener = null;
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _listener.Dispose();
         _ownClient?.Dispose();
         _ownClient = null;
         await base.DisposeAsync().ConfigureAwait(false);
@@ -268,10 +265,20 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = _success is null && _messageId is null && response.IsSuccessStatusCode
-                ? ""
-                : await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
-            result = Classify(identity, response.StatusCode, response.ReasonPhrase, body);
+            string body;
+            try
+            {
+                body = _success is null && _messageId is null && response.IsSuccessStatusCode
+                    ? ""
+                    : await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
+            }
+            catch (IOException) when (response.IsSuccessStatusCode && _success is null)
+            {
+                // The status says sent and no pattern needs the body: sending again would send twice. Only the id is lost.
+                body = "";
+            }
+
+            result = Classify(identity, response.StatusCode, response.ReasonPhrase, body, ReadRetryAfter(response, TimeProvider));
             if (result.Succeeded)
             {
                 Log.Sent(Logger, Name, message.Id, identity, (int)response.StatusCode, result.BackendMessageId);
@@ -286,18 +293,39 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         {
             result = RecipientResult.Failed(identity, $"The gateway could not be reached: {ex.Message}", isTransient: true);
         }
+        catch (IOException ex)
+        {
+            // The answer broke off (HttpIOException) before SuccessPattern or the status could decide: this recipient
+            // only, and worth another try; an exception out of SendAsync would fail, and retry, every recipient.
+            result = RecipientResult.Failed(identity, $"The gateway's answer broke off: {ex.Message}", isTransient: true);
+        }
 
         Log.SendFailed(Logger, Name, message.Id, identity, result.IsTransient, result.Error!);
         return result;
     }
 
     /// <summary>Decides what a gateway response means for one recipient.</summary>
-    internal RecipientResult Classify(string identity, HttpStatusCode status, string? reason, string body)
+    /// <remarks>
+    /// A <c>Retry-After</c> the gateway sent is named in the error, but the router's back-off decides when to try again:
+    /// a <see cref="RecipientResult"/> has no way to carry a delay.
+    /// </remarks>
+    internal RecipientResult Classify(string identity, HttpStatusCode status, string? reason, string body, TimeSpan? retryAfter = null)
     {
         var code = (int)status;
         if (code is >= 200 and < 300)
         {
-            if (_success is not null && !_success.IsMatch(body))
+            bool matched;
+            try
+            {
+                matched = _success is null || _success.IsMatch(body);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Thrown out of SendAsync it would fail, and retry, every recipient of the message.
+                return RecipientResult.Failed(identity, $"HTTP {code}, but SuccessPattern took longer than {_success!.MatchTimeout.TotalSeconds:0.#} s on the response: simplify the pattern.") with { Backend = Name };
+            }
+
+            if (!matched)
             {
                 return RecipientResult.Failed(identity, $"HTTP {code}, but the response does not match SuccessPattern: {Shorten(body)}");
             }
@@ -307,8 +335,21 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
 
         var transient = code is 408 or 429 or >= 500;
         var text = string.IsNullOrWhiteSpace(body) ? $"HTTP {code} {reason}".TrimEnd() : $"HTTP {code} {reason}: {Shorten(body)}";
-        return RecipientResult.Failed(identity, text, transient) with { Backend = Name };
+        return RecipientResult.Failed(identity, text + DescribeRetryAfter(retryAfter), transient) with { Backend = Name };
     }
+
+    /// <summary>The wait a response's <c>Retry-After</c> asks for (seconds or a date), or <see langword="null"/>.</summary>
+    internal static TimeSpan? ReadRetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>Names a gateway's <c>Retry-After</c> in a failure's error text, in whole seconds.</summary>
+    internal static string DescribeRetryAfter(TimeSpan? retryAfter) => retryAfter is { } wait
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (the gateway asked to retry after {Math.Ceiling(wait.TotalSeconds)} s)")
+        : "";
 
     private string? FindMessageId(string body)
     {
@@ -317,7 +358,16 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             return null;
         }
 
-        var match = _messageId.Match(body);
+        Match match;
+        try
+        {
+            match = _messageId.Match(body);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+
         if (!match.Success)
         {
             return null;
@@ -387,7 +437,8 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         return request;
     }
 
-    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads at most the first 64 K characters of a response: a gateway's answer is never buffered whole.</summary>
+    internal static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -416,8 +467,31 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
 
     private async ValueTask RejectAsync(HttpContext context, int status, string reason)
     {
+        reason = Printable(reason);
         Log.RequestRejected(Logger, Name, status, reason);
         await WriteTextAsync(context, status, reason).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A rejection reason fit for a log line: reasons quote what the request sent (a charset, a content type, a report
+    /// type), which anyone who can reach the webhook controls, so line breaks and other control characters become
+    /// <c>?</c> and the text stops after 300 characters.
+    /// </summary>
+    internal static string Printable(string reason)
+    {
+        var shown = reason.Length <= 300 ? reason : reason[..300] + "…";
+        if (!shown.AsSpan().ContainsAnyInRange('\0', '\u001F') && !shown.AsSpan().ContainsAnyInRange('\u007F', '\u009F'))
+        {
+            return shown;
+        }
+
+        return string.Create(shown.Length, shown, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
     }
 
     internal static async ValueTask WriteTextAsync(HttpContext context, int status, string text)
@@ -463,6 +537,22 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         return uri;
     }
 
+    /// <summary>
+    /// A URL as an error message may show it: without its query (API keys, passwords, secrets often travel there) and
+    /// without user information.
+    /// </summary>
+    internal static string RedactUrl(string url)
+    {
+        var query = url.IndexOfAny(['?', '#']);
+        var shown = query < 0 ? url : url[..query] + "?…";
+        var scheme = shown.IndexOf("://", StringComparison.Ordinal);
+        var authorityStart = scheme < 0 ? 0 : scheme + 3;
+        var authorityEnd = shown.IndexOf('/', authorityStart);
+        var end = authorityEnd < 0 ? shown.Length : authorityEnd;
+        var at = end > authorityStart ? shown.LastIndexOf('@', end - 1, end - authorityStart) : -1;
+        return at >= 0 ? string.Concat(shown.AsSpan(0, authorityStart), "…@", shown.AsSpan(at + 1)) : shown;
+    }
+
     /// <summary>An option error; the host reports the key with the backend's name.</summary>
     internal static ArgumentException InvalidOption(string key, string message) => new(message, key);
 
@@ -500,7 +590,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    private static string Shorten(string body)
+    internal static string Shorten(string body)
     {
         var trimmed = body.Trim();
         return trimmed.Length <= 200 ? trimmed : trimmed[..200] + "…";

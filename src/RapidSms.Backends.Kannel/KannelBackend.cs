@@ -16,7 +16,7 @@ namespace RapidSms.Backends.Kannel;
 /// <see cref="DeliveryReport"/>s correlated to the message and recipient they are about.
 /// </summary>
 /// <remarks>
-/// <para>Kannel's get-url must carry <c>id=%p&amp;text=%a&amp;charset=%C&amp;coding=%c</c>; <c>smsc=%i</c>,
+/// <para>Kannel's get-url must carry <c>id=%p&amp;text=%b&amp;charset=%C&amp;coding=%c</c>; <c>smsc=%i</c>,
 /// <c>to=%P</c> and <c>ts=%T</c> are read when present. Text is decoded in the charset Kannel names, so UCS-2
 /// messages (UTF-16BE) arrive as faithfully as GSM or UTF-8 ones.</para>
 /// <para>Outgoing text is sent as UTF-8 (<c>charset=UTF-8</c>), with <c>coding=2</c> when it does not fit the GSM 7-bit
@@ -37,7 +37,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     private HttpClient? _ownClient;
     private WebhookAuthenticator _authenticator = new(null, "X-RapidSms-Secret", null, null, null);
     private KeyValuePair<string, string>[] _extraParams = [];
-    private WebhookListener? _listener;
+    private readonly ListenerSlot _listener = new();
     private string? _dlrUrl;
 
     /// <summary>Creates the backend; the host does this.</summary>
@@ -50,7 +50,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     }
 
     /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
-    public Uri? ListenAddress => _listener?.Address;
+    public Uri? ListenAddress => _listener.Address;
 
     /// <inheritdoc />
     protected override void OnConfigure(KannelOptions options)
@@ -59,7 +59,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         if (!Uri.TryCreate(options.SendSmsUrl, UriKind.Absolute, out var sendsms) || (sendsms.Scheme != Uri.UriSchemeHttp && sendsms.Scheme != Uri.UriSchemeHttps))
         {
             throw HttpBackend.InvalidOption(nameof(KannelOptions.SendSmsUrl),
-                $"SendSmsUrl '{options.SendSmsUrl}' is not an absolute http:// URL, such as http://127.0.0.1:13013/cgi-bin/sendsms.");
+                $"SendSmsUrl '{HttpBackend.RedactUrl(options.SendSmsUrl)}' is not an absolute http:// URL, such as http://127.0.0.1:13013/cgi-bin/sendsms.");
         }
 
         if (options.ListenUrl is not null)
@@ -71,7 +71,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
             && (!Uri.TryCreate(options.DeliveryReportUrl, UriKind.Absolute, out var dlr) || (dlr.Scheme != Uri.UriSchemeHttp && dlr.Scheme != Uri.UriSchemeHttps)))
         {
             throw HttpBackend.InvalidOption(nameof(KannelOptions.DeliveryReportUrl),
-                $"DeliveryReportUrl '{options.DeliveryReportUrl}' is not an absolute http:// or https:// URL.");
+                $"DeliveryReportUrl '{HttpBackend.RedactUrl(options.DeliveryReportUrl)}' is not an absolute http:// or https:// URL.");
         }
 
         if ((options.Username is null && !options.SendSmsParams.ContainsKey("username"))
@@ -95,12 +95,12 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
             _ownClient ??= new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
-        if (Options.ListenUrl is { } listenUrl && _listener is null)
+        if (Options.ListenUrl is { } listenUrl
+            && await _listener.StartAsync(token => WebhookListener.StartAsync(HttpBackend.ParseListenUrl(listenUrl, nameof(KannelOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, token), cancellationToken)
+                .ConfigureAwait(false) is { } listener)
         {
-            _listener = await WebhookListener.StartAsync(HttpBackend.ParseListenUrl(listenUrl, nameof(KannelOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, cancellationToken)
-                .ConfigureAwait(false);
-            _dlrUrl = Options.DeliveryReportUrl ?? _listener.Address.ToString();
-            Log.Listening(Logger, Name, _listener.Address);
+            _dlrUrl = Options.DeliveryReportUrl ?? listener.Address.ToString();
+            Log.Listening(Logger, Name, listener.Address);
         }
 
         if (_dlrUrl is null && Options.DeliveryReportMask != 0)
@@ -109,21 +109,18 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         }
     }
 
-    /// <summary>Stops the self-hosted listener, letting requests in progress finish.</summary>
+    /// <summary>
+    /// Stops the self-hosted listener, letting requests in progress finish until <paramref name="cancellationToken"/> is
+    /// cancelled; then their connections are closed, and their senders, having had no 200, send again.
+    /// </summary>
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_listener is { } listener)
-        {
-            _listener = null;
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _listener.Dispose();
         _ownClient?.Dispose();
         _ownClient = null;
         await base.DisposeAsync().ConfigureAwait(false);
@@ -279,7 +276,19 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = (await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false)).Trim();
+            // Bounded: whatever answers at SendSmsUrl, a long or endless body must not fill memory or stall the send.
+            string body;
+            try
+            {
+                body = HttpBackend.Shorten(await HttpBackend.ReadBodyAsync(response, linked.Token).ConfigureAwait(false));
+            }
+            catch (IOException)
+            {
+                // The answer broke off after its status: the status decides (a 2xx means Kannel has the message, and
+                // sending again would send it twice); an exception out of SendAsync would fail every recipient.
+                body = "";
+            }
+
             var code = (int)response.StatusCode;
             if (code is >= 200 and < 300)
             {
@@ -287,7 +296,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
                 return RecipientResult.Sent(identity) with { Backend = Name };
             }
 
-            var reason = body.Length == 0 ? $"Kannel answered HTTP {code}" : $"Kannel answered HTTP {code}: {(body.Length > 200 ? body[..200] + "…" : body)}";
+            var reason = (body.Length == 0 ? $"Kannel answered HTTP {code}" : $"Kannel answered HTTP {code}: {body}")
+                + HttpBackend.DescribeRetryAfter(HttpBackend.ReadRetryAfter(response, TimeProvider));
             result = RecipientResult.Failed(identity, reason, isTransient: code is 408 or 429 or >= 500) with { Backend = Name };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -297,6 +307,10 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         catch (HttpRequestException ex)
         {
             result = RecipientResult.Failed(identity, $"Kannel's sendsms could not be reached: {ex.Message}", isTransient: true);
+        }
+        catch (IOException ex)
+        {
+            result = RecipientResult.Failed(identity, $"Kannel's answer broke off: {ex.Message}", isTransient: true);
         }
 
         Log.SendFailed(Logger, Name, message.Id, identity, result.IsTransient, result.Error!);
@@ -320,7 +334,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
 
         if (!UrlEncoded.TryGetRaw(query, "text", out var rawText))
         {
-            await RejectAsync(context, StatusCodes.Status400BadRequest, "Missing parameter 'text': add text=%a to Kannel's get-url.").ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "Missing parameter 'text': add text=%b to Kannel's get-url.").ConfigureAwait(false);
             return;
         }
 
@@ -462,6 +476,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
 
     private async ValueTask RejectAsync(HttpContext context, int status, string reason)
     {
+        reason = HttpBackend.Printable(reason);
         Log.RequestRejected(Logger, Name, status, reason);
         await HttpBackend.WriteTextAsync(context, status, reason).ConfigureAwait(false);
     }

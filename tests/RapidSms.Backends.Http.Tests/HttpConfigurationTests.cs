@@ -33,6 +33,39 @@ public sealed class HttpConfigurationTests
     }
 
     [Theory]
+    [InlineData("SendSmsUrl", "gw.example/send?apikey=T0PSECRET&to={identity}&text={text}", "'gw.example/send?…' is not an absolute")]
+    [InlineData("SendSmsUrl", "ftp://user:T0PSECRET@gw.example/send?text={text}", "'ftp://…@gw.example/send?…' is not an absolute")]
+    [InlineData("SendSmsUrl", "http://gw.example/send?text={text}&key=T0PSECRET{", "is not closed")]
+    [InlineData("SendSmsParams:apikey", "T0PSECRET}", "SendSmsParams:apikey")]
+    public async Task BadOption_CarryingASecret_FailsWithoutShowingIt(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["B:gw:Engine"] = "http",
+            ["B:gw:SendSmsUrl"] = "http://gw.example/send?text={text}",
+            [$"B:gw:{key}"] = value,
+        };
+        var section = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("B");
+
+        var act = async () => await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackends(section));
+
+        var error = (await act.Should().ThrowAsync<BackendConfigurationException>()).Which;
+        error.ToString().Should().Contain(expected).And.NotContain("T0PSECRET");
+    }
+
+    [Theory]
+    [InlineData("http://gw.example/send?key=s", "http://gw.example/send?…")]
+    [InlineData("https://u:p@gw.example:8443/a/b#frag", "https://…@gw.example:8443/a/b?…")]
+    [InlineData("http://gw.example", "http://gw.example")]
+    [InlineData("gw.example/x@y", "gw.example/x@y")]
+    [InlineData("u:p@gw.example", "…@gw.example")]
+    [InlineData("/relative", "/relative")]
+    [InlineData("/relative?key=s@x", "/relative?…")]
+    [InlineData("", "")]
+    [InlineData("@", "…@")]
+    public void RedactUrl_DropsQueryAndUserInformation(string url, string expected) => HttpBackend.RedactUrl(url).Should().Be(expected);
+
+    [Theory]
     [InlineData("SendSmsUrl", "http://gw/{phone}", "unknown placeholder '{phone}'")]
     [InlineData("SendSmsUrl", "ftp://gw/x?t={text}", "is not an absolute http:// or https:// URL")]
     [InlineData("SendSmsUrl", "http://gw/send?to={identity}", "Neither SendSmsUrl nor SendSmsParams uses {text}")]

@@ -26,6 +26,35 @@ public sealed class HttpDocsTests
         backend.Name.Should().Be(name);
     }
 
+    [Theory]
+    [InlineData("docs/backends/http.md")]
+    [InlineData("src/RapidSms.Backends.Http/README.md")]
+    [InlineData("samples/RapidSms.Samples.Http/README.md")]
+    [InlineData("samples/RapidSms.Samples.Http/appsettings.json")]
+    public void EveryAppSettingsBlockShown_BindsAsPasted(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, file));
+        var blocks = file.EndsWith(".json", StringComparison.Ordinal) ? [text] : System.Text.RegularExpressions.Regex.Matches(text, "```json\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Where(json => json.Contains("\"RapidSms\"", StringComparison.Ordinal))
+            .ToList();
+
+        foreach (var json in blocks)
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+            builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
+            using var host = builder.Build();
+            var names = builder.Configuration.GetSection("RapidSms:Backends").GetChildren().Select(c => c.Key).ToList();
+
+            names.Should().NotBeEmpty();
+            foreach (var name in names)
+            {
+                host.Services.GetRequiredService<IRouter>().GetBackend<HttpBackend>(name).Name.Should().Be(name, "the block in {0} works when pasted", file);
+            }
+        }
+    }
+
     [Fact]
     public void SelfHostedExample_Configures()
     {

@@ -311,6 +311,69 @@ public sealed class HttpInboundTests : IAsyncLifetime
         Host.App.Received.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Stop_WithRequestInProgress_EndsWhenItsTokenIsCancelled_AndDoesNotAcknowledge()
+    {
+        var held = new HoldingApp();
+        await using var host = await RapidSmsTestHost.StartAsync(rapid => rapid
+            .AddApp(held)
+            .AddBackend("held", b => b.UseHttp(o => o.ListenUrl = "http://127.0.0.1:0")));
+        var backend = host.Backend<HttpBackend>("held");
+        var request = _client.GetAsync(backend.ListenAddress + "?phone=1&message=held", _timeout.Token);
+        await held.Entered.Task.WaitAsync(_timeout.Token);
+
+        using var stop = new CancellationTokenSource();
+        var stopping = backend.StopAsync(stop.Token);
+        await stop.CancelAsync();
+
+        // Bounded wait only: the stop must end because its token was cancelled, not after the host's 30 s shutdown timeout.
+        await stopping.WaitAsync(TimeSpan.FromSeconds(15), _timeout.Token);
+        backend.ListenAddress.Should().BeNull();
+        var answer = async () => (await request).EnsureSuccessStatusCode();
+        await answer.Should().ThrowAsync<HttpRequestException>("the message was not processed, so the gateway must not get a 200");
+        held.Release.TrySetResult();
+    }
+
+    [Fact]
+    public async Task StartAndStop_Concurrently_BindOnceAndLeaveNoListenerBehind()
+    {
+        var port = Peers.FreeTcpPort();
+        await using var host = await RapidSmsTestHost.StartAsync(rapid => rapid
+            .AddBackend("twice", b => b.UseHttp(o => o.ListenUrl = $"http://127.0.0.1:{port}")));
+        var backend = host.Backend<HttpBackend>("twice");
+
+        // Starts racing a stop, then starts racing each other: never two binds of the port, and what runs is stopped.
+        for (var round = 0; round < 10; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => backend.StartAsync(_timeout.Token))).Append(Task.Run(() => backend.StopAsync(_timeout.Token))));
+            await backend.StopAsync(_timeout.Token);
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => backend.StartAsync(_timeout.Token))));
+            await backend.StopAsync(_timeout.Token);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => backend.StartAsync(_timeout.Token))));
+        (await _client.GetAsync(backend.ListenAddress + "?phone=1&message=once", _timeout.Token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        await backend.StopAsync(_timeout.Token);
+
+        backend.ListenAddress.Should().BeNull();
+        var stale = async () => await _client.GetAsync($"http://127.0.0.1:{port}/?phone=1&message=after", _timeout.Token);
+        await stale.Should().ThrowAsync<HttpRequestException>("no listener is left behind");
+    }
+
+    private sealed class HoldingApp : AppBase
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<bool> FilterAsync(IncomingMessage message, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            return false;
+        }
+    }
+
     private async Task StartAsync(Action<HttpOptions> configure)
     {
         _host = await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackend("gw", b => b.UseHttp(o =>

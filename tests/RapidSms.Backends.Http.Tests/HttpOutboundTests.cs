@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using RapidSms.Backends.Http;
@@ -173,6 +175,77 @@ public sealed class HttpOutboundTests : IAsyncLifetime
         failure.IsTransient.Should().Be(transient);
         failure.Error.Should().StartWith($"HTTP {status}").And.Contain("gateway says no");
         _sink.Count.Should().Be(transient ? 3 : 1, "the router tries transient failures MaxSendAttempts (3) times");
+    }
+
+    [Theory]
+    [InlineData(429, "120")]
+    [InlineData(503, "7")]
+    public async Task RetryAfter_IsNamedInTheError_WhileTheRoutersBackoffDecidesTheRetry(int status, string retryAfter)
+    {
+        _sink.Respond = (_, _) => (status, "slow down");
+        _sink.ResponseHeaders["Retry-After"] = retryAfter;
+        var router = await StartAsync(o => o.SendSmsUrl = _sink.Address + "send?to={identity}&text={text}", attempts: 2);
+
+        var result = await router.SendAsync("hi", new Connection("gw", "+1"), _timeout.Token);
+
+        var failure = result.Recipients.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeTrue();
+        failure.Error.Should().Contain("slow down").And.EndWith($"(the gateway asked to retry after {retryAfter} s)");
+        _sink.Count.Should().Be(2, "the router retried after its own SendRetryDelay (20 ms here), not after Retry-After");
+    }
+
+    [Fact]
+    public void RetryAfter_AsAnHttpDate_IsTheWaitUntilThatTime()
+    {
+        var time = new RapidSms.Testing.ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(time.GetUtcNow().AddSeconds(90));
+
+        HttpBackend.ReadRetryAfter(response, time).Should().Be(TimeSpan.FromSeconds(90));
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(time.GetUtcNow().AddSeconds(-5));
+        HttpBackend.ReadRetryAfter(response, time).Should().Be(TimeSpan.Zero);
+        response.Headers.RetryAfter = null;
+        HttpBackend.ReadRetryAfter(response, time).Should().BeNull();
+        HttpBackend.DescribeRetryAfter(TimeSpan.FromMilliseconds(1500)).Should().Be(" (the gateway asked to retry after 2 s)");
+    }
+
+    [Fact]
+    public async Task AnswerCutOff_ForOneOfSeveralRecipients_FailsThatOneTransient_OthersUnaffected()
+    {
+        await using var server = RawHttpServer.Start(line => line.Contains("to=%2B2", StringComparison.Ordinal)
+            ? RawHttpServer.CutOff(200, "ACCEPTED id=")
+            : RawHttpServer.Complete(200, "ACCEPTED id=42"));
+        var router = await StartAsync(o =>
+        {
+            o.SendSmsUrl = $"http://127.0.0.1:{server.Port}/send?to={{identity}}&text={{text}}";
+            o.SuccessPattern = "^ACCEPTED";
+        }, attempts: 1);
+
+        var result = await router.SendOutgoingAsync(new OutgoingMessage([new Connection("gw", "+1"), new Connection("gw", "+2"), new Connection("gw", "+3")], "hi"), _timeout.Token);
+
+        result.Recipients.Select(r => (r.Identity, r.Succeeded)).Should().Equal(("+1", true), ("+2", false), ("+3", true));
+        result.Recipients[1].IsTransient.Should().BeTrue("SuccessPattern could not be checked on an answer that broke off");
+        result.Recipients[1].Error.Should().StartWith("The gateway's answer broke off");
+    }
+
+    [Fact]
+    public async Task PatternsThatTimeOut_FailOrLoseOnlyTheirOwnRecipient()
+    {
+        // Catastrophic backtracking on this answer: each match gives up after the patterns' 1 s timeout.
+        _sink.Respond = (r, _) => (200, r.Query["to"] == "+1" ? new string('a', 40) + "!" : "ok");
+        var router = await StartAsync(o =>
+        {
+            o.SendSmsUrl = _sink.Address + "send?to={identity}&text={text}";
+            o.SuccessPattern = "^(a+)+$|^ok$";
+            o.MessageIdPattern = "^(a|aa)+$";
+        }, attempts: 1);
+
+        var result = await router.SendOutgoingAsync(new OutgoingMessage([new Connection("gw", "+1"), new Connection("gw", "+2")], "hi"), _timeout.Token);
+
+        result.Recipients[0].Succeeded.Should().BeFalse();
+        result.Recipients[0].IsTransient.Should().BeFalse("the gateway answered 200: sending again could send twice");
+        result.Recipients[0].Error.Should().Contain("SuccessPattern took longer than 1 s");
+        result.Recipients[1].Succeeded.Should().BeTrue();
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public sealed class HttpSink : IAsyncDisposable
     /// <summary>Decides the answer to each request: status code and body. Defaults to 200 "OK".</summary>
     public Func<SinkRequest, int, (int Status, string Body)> Respond { get; set; } = (_, _) => (200, "OK");
 
+    /// <summary>Headers added to every answer, such as <c>Retry-After</c>.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> ResponseHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A delay before answering (to provoke client timeouts).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -74,6 +77,11 @@ public sealed class HttpSink : IAsyncDisposable
             var (status, text) = sink.Respond(request, number);
             await sink._requests.Writer.WriteAsync(request);
             context.Response.StatusCode = status;
+            foreach (var (name, value) in sink.ResponseHeaders)
+            {
+                context.Response.Headers[name] = value;
+            }
+
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(text);
         });

@@ -1,5 +1,6 @@
 using System.Text;
 using RapidSms.Backends.Http.Protocol;
+using RapidSms.Backends.Http;
 
 namespace RapidSms.Backends.Http.Tests;
 
@@ -113,4 +114,16 @@ public sealed class MessageTemplateTests
         MessageTemplate.Parse("{identity}").UsesText.Should().BeFalse();
         MessageTemplate.Parse("x{text}").UsesText.Should().BeTrue();
     }
+}
+
+/// <summary>Rejection reasons as they reach the log.</summary>
+public sealed class RejectionReasonTests
+{
+    [Theory]
+    [InlineData("Charset 'x-nope' is not supported.", "Charset 'x-nope' is not supported.")]
+    [InlineData("a\r\nb\tc\u0085d\u007Fe", "a??b?c?d?e")]
+    public void Printable_ReplacesControlCharacters(string reason, string expected) => HttpBackend.Printable(reason).Should().Be(expected);
+
+    [Fact]
+    public void Printable_StopsAfter300Characters() => HttpBackend.Printable(new string('x', 1000)).Should().HaveLength(301).And.EndWith("x…");
 }

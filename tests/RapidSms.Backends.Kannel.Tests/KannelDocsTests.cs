@@ -23,6 +23,49 @@ public sealed class KannelDocsTests
         host.Services.GetRequiredService<IRouter>().GetBackend<KannelBackend>(name).Name.Should().Be(name);
     }
 
+    [Theory]
+    [InlineData("docs/backends/kannel.md")]
+    [InlineData("src/RapidSms.Backends.Kannel/README.md")]
+    [InlineData("samples/RapidSms.Samples.Kannel/README.md")]
+    public void GetUrlShownInDocs_AsksForWhatTheTestedKannelConfigurationAsksFor(string file)
+    {
+        static string Query(string line) => line[(line.IndexOf('?', StringComparison.Ordinal) + 1)..].TrimEnd('"').Replace("{{SECRET}}\"", "", StringComparison.Ordinal).Replace("{{SECRET}}", "", StringComparison.Ordinal);
+        var tested = File.ReadLines(Path.Combine(Peers.RepositoryRoot, "tests", "peers", "kannel", "kannel.conf.template")).Single(l => l.StartsWith("get-url", StringComparison.Ordinal));
+        var shown = File.ReadLines(Path.Combine(Peers.RepositoryRoot, file)).Where(l => l.StartsWith("get-url = ", StringComparison.Ordinal)).ToList();
+
+        shown.Should().NotBeEmpty();
+        shown.Select(Query).Should().AllBe(Query(tested), "the integration tests prove this get-url (text=%b keeps line breaks; %a would not)");
+    }
+
+    [Theory]
+    [InlineData("docs/backends/kannel.md")]
+    [InlineData("src/RapidSms.Backends.Kannel/README.md")]
+    [InlineData("samples/RapidSms.Samples.Kannel/README.md")]
+    [InlineData("samples/RapidSms.Samples.Kannel/appsettings.json")]
+    public void EveryAppSettingsBlockShown_BindsAsPasted(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, file));
+        var blocks = file.EndsWith(".json", StringComparison.Ordinal) ? [text] : System.Text.RegularExpressions.Regex.Matches(text, "```json\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Where(json => json.Contains("\"RapidSms\"", StringComparison.Ordinal))
+            .ToList();
+
+        foreach (var json in blocks)
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+            builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
+            using var host = builder.Build();
+            var names = builder.Configuration.GetSection("RapidSms:Backends").GetChildren().Select(c => c.Key).ToList();
+
+            names.Should().NotBeEmpty();
+            foreach (var name in names)
+            {
+                host.Services.GetRequiredService<IRouter>().GetBackend<KannelBackend>(name).Name.Should().Be(name, "the block in {0} works when pasted", file);
+            }
+        }
+    }
+
     [Fact]
     public void SelfHostedExample_Configures()
     {

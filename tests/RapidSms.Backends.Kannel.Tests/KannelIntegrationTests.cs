@@ -132,6 +132,47 @@ public sealed class KannelIntegrationTests : IAsyncLifetime
         coding.Should().Be("2");
     }
 
+    // Characters that mean something in a URL, a form or Kannel's own escape codes, and line breaks.
+    private static readonly string[] Reserved =
+    [
+        "100% sure",
+        "50%+ off & free = yes #1",
+        "a%20b %41 %zz %% %",
+        "%p %a %d %i %T %%%",
+        "1+1=2 & 2+2=4?x=y#frag",
+        "line one\nline two\nline three",
+        "crlf\r\nend",
+        "two  spaces,\ttab,  ",
+        " leading space",
+        "مرحبا 100% & + = # ?\n👋 Ça va",
+    ];
+
+    [PeerFact(KannelPeer.Install, "bearerbox", "smsbox")]
+    public async Task ReservedCharacters_BothWaysThroughKannel_ArriveByteIdentical()
+    {
+        await StartAsync();
+
+        // Out: sendsms → bearerbox → the SMSC sink.
+        foreach (var text in Reserved)
+        {
+            (await Host.Router.SendAsync(text, new Connection("kannel", "+256700000061"), _timeout.Token)).Succeeded.Should().BeTrue();
+            var (identity, arrived, coding) = KannelPeer.Decode(await WaitAsync(() => Kannel.Sink.NextAsync(_timeout.Token)));
+            identity.Should().Be("+256700000061");
+            Encoding.UTF8.GetBytes(arrived).Should().Equal(Encoding.UTF8.GetBytes(text), "the SMSC gets exactly {0}", text);
+            coding.Should().Be(Protocol.Gsm7.CanEncode(text) ? "0" : "2");
+        }
+
+        // In: the SMSC → bearerbox → smsbox's get-url → the app.
+        for (var i = 0; i < Reserved.Length; i++)
+        {
+            await Kannel.SendToBackendAsync("+256700000062", Reserved[i], _timeout.Token);
+            var received = await WaitAsync(() => Host.App.WaitForReceivedAsync(i + 1, _timeout.Token));
+            var message = received[i];
+            Encoding.UTF8.GetBytes(message.Text).Should().Equal(Encoding.UTF8.GetBytes(Reserved[i]), "the app sees exactly {0}", Reserved[i]);
+            message.Connection.Identity.Should().Be("+256700000062");
+        }
+    }
+
     [PeerFact(KannelPeer.Install, "bearerbox", "smsbox")]
     public async Task FailedDelivery_ReportsFailedWithErrorCode()
     {

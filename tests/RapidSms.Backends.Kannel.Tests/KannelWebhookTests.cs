@@ -74,6 +74,19 @@ public sealed class KannelWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BadRequest_QuotingWhatTheRequestSent_LogsOneShortLine()
+    {
+        var forged = "x\r\nwarn: RapidSms.Router[1] all is well\n" + new string('y', 5000);
+
+        var response = await _client.GetAsync($"{_webhook}?id=1&text=hi&charset={Uri.EscapeDataString(forged)}", _timeout.Token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var rejected = _host.Logs.Records.Should().ContainSingle(r => r.EventId.Id == 4501).Subject;
+        rejected.Message.Should().NotContainAny("\r", "\n").And.Contain("Charset 'x??warn: RapidSms.Router[1] all is well?yyy");
+        rejected.Message.Length.Should().BeLessThan(500);
+    }
+
+    [Fact]
     public async Task Post_Answers405()
     {
         var response = await _client.PostAsync(_webhook, new StringContent("x"), _timeout.Token);

@@ -57,7 +57,7 @@ internal sealed class MessageTemplate
                 var end = template.IndexOf('}', i + 1);
                 if (end < 0)
                 {
-                    throw new FormatException($"'{template}': the '{{' at position {i} is not closed; write '{{{{' for a literal brace.");
+                    throw new FormatException($"the '{{' at position {i} is not closed; write '{{{{' for a literal brace.");
                 }
 
                 var name = template[(i + 1)..end];
@@ -68,7 +68,7 @@ internal sealed class MessageTemplate
                     "ID" => Field.Id,
                     "BACKEND" => Field.Backend,
                     _ => throw new FormatException(
-                        $"'{template}': unknown placeholder '{{{name}}}'; use {string.Join(", ", PlaceholderNames.Select(n => $"{{{n}}}"))}, or '{{{{' for a literal brace."),
+                        $"unknown placeholder '{{{name}}}'; use {string.Join(", ", PlaceholderNames.Select(n => $"{{{n}}}"))}, or '{{{{' for a literal brace."),
                 };
                 if (literal.Length > 0)
                 {
@@ -81,7 +81,7 @@ internal sealed class MessageTemplate
             }
             else if (c == '}')
             {
-                throw new FormatException($"'{template}': the '}}' at position {i} has no opening brace; write '}}}}' for a literal brace.");
+                throw new FormatException($"the '}}' at position {i} has no opening brace; write '}}}}' for a literal brace.");
             }
             else
             {
