@@ -20,12 +20,22 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
     /// <summary>The field holding the number of parts a received message had.</summary>
     public const string PartsField = "gsm.parts";
 
+    /// <summary>
+    /// The field set to <see langword="true"/> on a long message routed without all its parts, because the rest did not
+    /// arrive within <see cref="GsmOptions.IncompleteMessageTimeout"/>; absent on complete messages.
+    /// </summary>
+    public const string IncompleteField = "gsm.incomplete";
+
+    /// <summary>The field holding the sequence numbers (from 1, an <c>int[]</c>) of the parts an incomplete message lacks; absent on complete messages.</summary>
+    public const string MissingPartsField = "gsm.parts.missing";
+
     private readonly IMeterFactory? _meterFactory;
     private readonly Lock _gate = new();
     private readonly HashSet<int> _parked = [];
     private readonly PartCollector<HeldPart> _parts = new();
     private readonly Dictionary<int, ReportTracker> _trackers = [];
     private readonly Dictionary<int, SmsStatusReport> _earlyReports = [];
+    private readonly Dictionary<string, DateTimeOffset> _heldSince = new(StringComparer.Ordinal);
     private ProcessedCache _processed = new(1000);
     private GsmModemProfile _profile = GsmModemProfile.Generic;
     private TaskCompletionSource<ModemSession> _ready = NewReady();
@@ -382,6 +392,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
 
         await SweepAsync(session, stoppingToken).ConfigureAwait(false);
+        ForgetVanishedParts();
         var nextSweep = TimeProvider.GetUtcNow() + Options.SweepInterval;
         var nextStatus = TimeProvider.GetUtcNow() + Options.StatusInterval;
         var unsolicited = session.Channel.Unsolicited;
@@ -400,7 +411,13 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                 nextStatus = TimeProvider.GetUtcNow() + Options.StatusInterval;
             }
 
-            var wait = (nextSweep < nextStatus ? nextSweep : nextStatus) - TimeProvider.GetUtcNow();
+            var next = nextSweep < nextStatus ? nextSweep : nextStatus;
+            if (await RouteIncompleteAsync(session, stoppingToken).ConfigureAwait(false) is { } giveUp && giveUp < next)
+            {
+                next = giveUp;
+            }
+
+            var wait = next - TimeProvider.GetUtcNow();
             using (var timer = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), TimeProvider))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token))
             {
@@ -526,7 +543,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         if (stored.Text is { } text)
         {
             var textKey = $"text|{text.Sender}|{text.Timestamp:O}|{text.Body}";
-            await RouteAndDeleteAsync(session, text.Sender, text.Body, text.Timestamp, 1, [new HeldPart(stored.Index, textKey, text.Body)], cancellationToken).ConfigureAwait(false);
+            await RouteAndDeleteAsync(session, text.Sender, text.Body, text.Timestamp, [new HeldPart(stored.Index, textKey, text.Body, text.Timestamp)], cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -551,35 +568,30 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         var deliver = (SmsDeliver)pdu;
         var key = SmsPdu.TpduOf(hex);
-        var part = new HeldPart(stored.Index, key, deliver.Text);
+        var part = new HeldPart(stored.Index, key, deliver.Text, deliver.ServiceCenterTimestamp);
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
             if (_processed.Contains(key))
             {
-                await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Empty, null, concatenation.Total, [part], cancellationToken).ConfigureAwait(false);
+                await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Empty, null, [part], cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            IReadOnlyList<HeldPart>? all;
-            lock (_gate)
-            {
-                all = _parts.Add(deliver.Originator.Number, concatenation, part);
-            }
-
+            var all = Hold(deliver.Originator.Number, concatenation, part);
             if (all is null)
             {
                 Log.PartHeld(Logger, Name, concatenation.Sequence, concatenation.Total, concatenation.Reference, deliver.Originator.Number);
                 return;
             }
 
-            await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Concat(all.Select(p => p.Text)), deliver.ServiceCenterTimestamp, all.Count, all, cancellationToken).ConfigureAwait(false);
+            await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Concat(all.Select(p => p.Text)), deliver.ServiceCenterTimestamp, all, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await RouteAndDeleteAsync(session, deliver.Originator.Number, deliver.Text, deliver.ServiceCenterTimestamp, 1, [part], cancellationToken).ConfigureAwait(false);
+        await RouteAndDeleteAsync(session, deliver.Originator.Number, deliver.Text, deliver.ServiceCenterTimestamp, [part], cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RouteAndDeleteAsync(ModemSession session, string sender, string text, DateTimeOffset? timestamp, int partCount, IReadOnlyList<HeldPart> parts, CancellationToken cancellationToken)
+    private async Task RouteAndDeleteAsync(ModemSession session, string sender, string text, DateTimeOffset? timestamp, IReadOnlyList<HeldPart> parts, CancellationToken cancellationToken, IReadOnlyList<int>? missing = null)
     {
         if (parts.All(p => _processed.Contains(p.Key)))
         {
@@ -595,8 +607,8 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         try
         {
-            Log.MessageReceived(Logger, Name, sender, parts[0].Index, partCount);
-            await ReceiveAsync(sender, text, receivedAt: null, Fields(timestamp, partCount), cancellationToken).ConfigureAwait(false);
+            Log.MessageReceived(Logger, Name, sender, parts[0].Index, parts.Count);
+            await ReceiveAsync(sender, text, receivedAt: null, Fields(timestamp, parts.Count, missing), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
         {
@@ -606,15 +618,85 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         Interlocked.Increment(ref _received);
         _receivedCounter?.Add(1, _backendTag);
-        foreach (var part in parts)
-        {
-            _processed.Add(part.Key);
-        }
-
+        Routed(parts);
         foreach (var part in parts)
         {
             await DeleteAsync(session, part.Index, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Adds a part of a long message; returns all its parts once the last is in, <see langword="null"/> until then.</summary>
+    private IReadOnlyList<HeldPart>? Hold(string sender, ConcatenationInfo concatenation, HeldPart part)
+    {
+        lock (_gate)
+        {
+            // The wait is counted from when this process first saw the part, across reopened links: a sweep after a
+            // reconnect reads the part again, but does not restart its clock.
+            if (!_heldSince.TryGetValue(part.Key, out var since))
+            {
+                since = TimeProvider.GetUtcNow();
+                _heldSince[part.Key] = since;
+            }
+
+            return _parts.Add(sender, concatenation, part, since);
+        }
+    }
+
+    /// <summary>Records parts as routed: never routed again, and no longer waiting.</summary>
+    private void Routed(IReadOnlyList<HeldPart> parts)
+    {
+        lock (_gate)
+        {
+            foreach (var part in parts)
+            {
+                _processed.Add(part.Key);
+                _heldSince.Remove(part.Key);
+            }
+        }
+    }
+
+    /// <summary>Forgets when parts no longer on the SIM (deleted by someone else) started waiting.</summary>
+    private void ForgetVanishedParts()
+    {
+        lock (_gate)
+        {
+            var held = _parts.Pending.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in _heldSince.Keys.Where(k => !held.Contains(k)).ToList())
+            {
+                _heldSince.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Routes, as incomplete messages, the long messages whose other parts did not arrive within
+    /// <see cref="GsmOptions.IncompleteMessageTimeout"/>; returns when the next one is due, if any waits.
+    /// </summary>
+    private async Task<DateTimeOffset?> RouteIncompleteAsync(ModemSession session, CancellationToken cancellationToken)
+    {
+        if (Options.IncompleteMessageTimeout is not { } timeout)
+        {
+            return null;
+        }
+
+        IReadOnlyList<IncompleteMessage<HeldPart>> expired;
+        DateTimeOffset? oldest;
+        lock (_gate)
+        {
+            expired = _parts.TakeWaitingSince(TimeProvider.GetUtcNow() - timeout);
+            oldest = _parts.OldestWaitingSince;
+        }
+
+        foreach (var message in expired)
+        {
+            Log.IncompleteMessage(Logger, Name, string.Join(',', message.Missing), message.Total, message.Reference, message.Sender, timeout, message.Parts.Count);
+            var parts = message.Parts;
+            var text = string.Concat(parts.Select(p => p.Text));
+            // Parts delivered directly (+CMT) have no index and are not deleted.
+            await RouteAndDeleteAsync(session, message.Sender, text, parts[0].Timestamp, parts, cancellationToken, message.Missing).ConfigureAwait(false);
+        }
+
+        return oldest + timeout;
     }
 
     private async Task ProcessDirectAsync(string hex, CancellationToken cancellationToken)
@@ -633,15 +715,10 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
 
         var text = deliver.Text;
-        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, key, deliver.Text)];
+        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, key, deliver.Text, deliver.ServiceCenterTimestamp)];
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
-            IReadOnlyList<HeldPart>? all;
-            lock (_gate)
-            {
-                all = _parts.Add(deliver.Originator.Number, concatenation, parts[0]);
-            }
-
+            var all = Hold(deliver.Originator.Number, concatenation, parts[0]);
             if (all is null)
             {
                 return;
@@ -651,9 +728,14 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             parts = all;
         }
 
+        await RouteDirectAsync(deliver.Originator.Number, text, deliver.ServiceCenterTimestamp, parts, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RouteDirectAsync(string sender, string text, DateTimeOffset? timestamp, IReadOnlyList<HeldPart> parts, CancellationToken cancellationToken)
+    {
         try
         {
-            await ReceiveAsync(deliver.Originator.Number, text, receivedAt: null, Fields(deliver.ServiceCenterTimestamp, parts.Count), cancellationToken).ConfigureAwait(false);
+            await ReceiveAsync(sender, text, receivedAt: null, Fields(timestamp, parts.Count, null), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
         {
@@ -662,11 +744,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
 
         // Only now: a stored copy announced later (+CMTI) is then deleted instead of routed again.
-        foreach (var part in parts)
-        {
-            _processed.Add(part.Key);
-        }
-
+        Routed(parts);
         Interlocked.Increment(ref _received);
         _receivedCounter?.Add(1, _backendTag);
     }
@@ -759,8 +837,10 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             },
             cancellationToken);
 
-    private static KeyValuePair<string, object?>[] Fields(DateTimeOffset? timestamp, int parts) =>
-        [new(TimestampField, timestamp), new(PartsField, parts)];
+    private static KeyValuePair<string, object?>[] Fields(DateTimeOffset? timestamp, int parts, IReadOnlyList<int>? missing) =>
+        missing is { Count: > 0 }
+            ? [new(TimestampField, timestamp), new(PartsField, parts), new(IncompleteField, true), new(MissingPartsField, missing.ToArray())]
+            : [new(TimestampField, timestamp), new(PartsField, parts)];
 
     private TimeSpan Backoff(int failures)
     {
@@ -796,7 +876,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         await session.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record HeldPart(int Index, string Key, string Text);
+    private sealed record HeldPart(int Index, string Key, string Text, DateTimeOffset? Timestamp);
 
     private sealed class ReportTracker(string messageId, string identity)
     {

@@ -97,6 +97,15 @@ public sealed class GsmOptions
     [Range(1, 10)]
     public int SendAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// How long the parts of a long message wait for the rest. When it passes, the parts that did arrive are routed
+    /// as one message marked incomplete (<see cref="GsmBackend.IncompleteField"/>, <see cref="GsmBackend.MissingPartsField"/>)
+    /// and deleted from the SIM like any other; a part that comes later is routed on its own the same way.
+    /// Empty holds them until the rest comes, however long that takes. Defaults to 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
+    public TimeSpan? IncompleteMessageTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How many routed messages to remember so a failed delete or a repeated notification never routes one twice. Defaults to 1000.</summary>
     [Range(16, 1_000_000)]
     public int ProcessedCacheSize { get; set; } = 1000;

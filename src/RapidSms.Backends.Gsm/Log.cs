@@ -79,4 +79,7 @@ internal static partial class Log
 
     [LoggerMessage(6031, LogLevel.Warning, "{Backend}: sending to {Recipient} failed: {Reason}", EventName = "GsmSendFailed")]
     public static partial void SendFailed(ILogger logger, string backend, string recipient, string reason);
+
+    [LoggerMessage(6032, LogLevel.Warning, "{Backend}: parts {Missing} of {Total} (reference {Reference}) from {Sender} did not arrive within {Timeout}; routing the {Present} part(s) that did as an incomplete message", EventName = "GsmIncompleteMessage")]
+    public static partial void IncompleteMessage(ILogger logger, string backend, string missing, int total, int reference, string sender, TimeSpan timeout, int present);
 }

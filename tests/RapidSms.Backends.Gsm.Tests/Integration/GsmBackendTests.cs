@@ -382,6 +382,69 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_LongMessageMissingAPart_PartsPresentRoutedAsIncompleteAfterTimeout_LatePartOnItsOwn()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.IncompleteMessageTimeout = TimeSpan.FromMilliseconds(300);
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var sent = DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture);
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, string.Concat(Enumerable.Range(0, 60).Select(i => $"word{i} ")), sent, new SmsEncodingOptions { ConcatenationReference = 0x42 });
+        pdus.Should().HaveCount(3);
+        var texts = pdus.Select(p => ((SmsDeliver)SmsPdu.Decode(p.Hex, PduDirection.ToMobile)).Text).ToList();
+
+        var first = await link.Simulator.DeliverPduAsync(pdus[0].Hex, cancellationToken: timeout.Token);
+        var third = await link.Simulator.DeliverPduAsync(pdus[2].Hex, cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.DeletedIndexes.Contains(first) && link.Simulator.DeletedIndexes.Contains(third), timeout.Token);
+
+        var incomplete = host.App.Received.Should().ContainSingle().Subject;
+        incomplete.Text.Should().Be(texts[0] + texts[2]);
+        incomplete.Fields[GsmBackend.IncompleteField].Should().Be(true);
+        incomplete.Fields[GsmBackend.MissingPartsField].Should().BeEquivalentTo(new[] { 2 });
+        incomplete.Fields[GsmBackend.PartsField].Should().Be(2);
+        incomplete.Fields[GsmBackend.TimestampField].Should().Be(sent);
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 6032 && r.Level == LogLevel.Warning);
+
+        // The missing part turns up after all: routed on its own, marked the same way, never dropped.
+        var second = await link.Simulator.DeliverPduAsync(pdus[1].Hex, cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(2, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.DeletedIndexes.Contains(second), timeout.Token);
+
+        var late = host.App.Received[1];
+        late.Text.Should().Be(texts[1]);
+        late.Fields[GsmBackend.MissingPartsField].Should().BeEquivalentTo(new[] { 1, 3 });
+        host.Backend("modem").Status.HeldParts.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Tcp_LongMessageMissingAPart_HeldOnTheSimWithoutTimeout()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.IncompleteMessageTimeout = null;
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, new string('h', 300), DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x43 });
+
+        var index = await link.Simulator.DeliverPduAsync(pdus[0].Hex, cancellationToken: timeout.Token);
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6024, timeout.Token);
+        await link.Simulator.DeliverAsync(Sender, "a later message", cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be("a later message");
+        link.Simulator.Storage.Should().ContainKey(index);
+        host.Backend("modem").Status.HeldParts.Should().Be(1);
+    }
+
+    [Fact]
     public async Task Tcp_ConnectionDropped_ReconnectsAndReceivesAgain()
     {
         using var timeout = Timeout();
