@@ -31,7 +31,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
     private readonly IMeterFactory? _meterFactory;
     private readonly Lock _gate = new();
-    private readonly HashSet<int> _parked = [];
+    private readonly HashSet<(string Storage, int Index)> _parked = [];
     private readonly PartCollector<HeldPart> _parts = new();
     private readonly Dictionary<int, ReportTracker> _trackers = [];
     private readonly Dictionary<int, SmsStatusReport> _earlyReports = [];
@@ -488,41 +488,47 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
     private async Task SweepAsync(ModemSession session, CancellationToken cancellationToken)
     {
-        IReadOnlyList<StoredMessage> stored;
-        try
+        // Every storage the backend reads from: a modem whose SIM is full puts new messages in its own memory (ME),
+        // and a +CMTI for those is as easily missed as one for the SIM.
+        foreach (var storage in session.SweepStorages)
         {
-            stored = await session.ListAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (GsmModemException ex) when (ex.Kind != AtResultKind.Timeout)
-        {
-            Log.ReadFailed(Logger, Name, -1, ex);
-            return;
-        }
-
-        Log.Sweep(Logger, Name, stored.Count);
-        foreach (var message in stored)
-        {
-            bool parked;
-            lock (_gate)
+            IReadOnlyList<StoredMessage> stored;
+            try
             {
-                parked = _parked.Contains(message.Index);
+                stored = await session.ListAsync(storage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GsmModemException ex) when (ex.Kind != AtResultKind.Timeout)
+            {
+                Log.ReadFailed(Logger, Name, -1, ex);
+                continue;
             }
 
-            if (!parked)
+            Log.Sweep(Logger, Name, stored.Count, storage ?? "the selected storage");
+            foreach (var message in stored)
             {
-                await ProcessStoredAsync(session, message, cancellationToken).ConfigureAwait(false);
+                if (!IsParked(message.Storage, message.Index))
+                {
+                    await ProcessStoredAsync(session, message, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    private async Task ProcessIndexAsync(ModemSession session, int index, string? storage, CancellationToken cancellationToken)
+    private bool IsParked(string? storage, int index)
     {
         lock (_gate)
         {
-            if (_parked.Contains(index))
-            {
-                return;
-            }
+            return _parked.Contains(ParkKey(storage, index));
+        }
+    }
+
+    private static (string Storage, int Index) ParkKey(string? storage, int index) => (storage?.ToUpperInvariant() ?? string.Empty, index);
+
+    private async Task ProcessIndexAsync(ModemSession session, int index, string? storage, CancellationToken cancellationToken)
+    {
+        if (IsParked(storage ?? session.SelectedStorage, index))
+        {
+            return;
         }
 
         var stored = await session.ReadAsync(index, storage, cancellationToken).ConfigureAwait(false);
@@ -543,7 +549,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         if (stored.Text is { } text)
         {
             var textKey = $"text|{text.Sender}|{text.Timestamp:O}|{text.Body}";
-            await RouteAndDeleteAsync(session, text.Sender, text.Body, text.Timestamp, [new HeldPart(stored.Index, textKey, text.Body, text.Timestamp)], cancellationToken).ConfigureAwait(false);
+            await RouteAndDeleteAsync(session, text.Sender, text.Body, text.Timestamp, [new HeldPart(stored.Index, stored.Storage, textKey, text.Body, text.Timestamp)], cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -552,7 +558,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         {
             lock (_gate)
             {
-                _parked.Add(stored.Index);
+                _parked.Add(ParkKey(stored.Storage, stored.Index));
             }
 
             Log.UndecodablePdu(Logger, Name, stored.Index, error!, hex);
@@ -562,13 +568,13 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         if (pdu is SmsStatusReport report)
         {
             await HandleStatusReportAsync(report, cancellationToken).ConfigureAwait(false);
-            await DeleteAsync(session, stored.Index, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(session, stored.Index, stored.Storage, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var deliver = (SmsDeliver)pdu;
         var key = SmsPdu.TpduOf(hex);
-        var part = new HeldPart(stored.Index, key, deliver.Text, deliver.ServiceCenterTimestamp);
+        var part = new HeldPart(stored.Index, stored.Storage, key, deliver.Text, deliver.ServiceCenterTimestamp);
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
             if (_processed.Contains(key))
@@ -599,7 +605,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             foreach (var part in parts)
             {
                 Log.DuplicateMessage(Logger, Name, part.Index);
-                await DeleteAsync(session, part.Index, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(session, part.Index, part.Storage, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -621,7 +627,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         Routed(parts);
         foreach (var part in parts)
         {
-            await DeleteAsync(session, part.Index, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(session, part.Index, part.Storage, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -715,7 +721,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
 
         var text = deliver.Text;
-        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, key, deliver.Text, deliver.ServiceCenterTimestamp)];
+        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, null, key, deliver.Text, deliver.ServiceCenterTimestamp)];
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
             var all = Hold(deliver.Originator.Number, concatenation, parts[0]);
@@ -749,7 +755,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         _receivedCounter?.Add(1, _backendTag);
     }
 
-    private async Task DeleteAsync(ModemSession session, int index, CancellationToken cancellationToken)
+    private async Task DeleteAsync(ModemSession session, int index, string? storage, CancellationToken cancellationToken)
     {
         if (index < 0)
         {
@@ -758,7 +764,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         try
         {
-            await session.DeleteAsync(index, cancellationToken).ConfigureAwait(false);
+            await session.DeleteAsync(index, storage, cancellationToken).ConfigureAwait(false);
         }
         catch (GsmModemException ex)
         {
@@ -876,7 +882,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         await session.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record HeldPart(int Index, string Key, string Text, DateTimeOffset? Timestamp);
+    private sealed record HeldPart(int Index, string? Storage, string Key, string Text, DateTimeOffset? Timestamp);
 
     private sealed class ReportTracker(string messageId, string identity)
     {

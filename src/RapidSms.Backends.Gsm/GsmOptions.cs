@@ -39,6 +39,12 @@ public sealed class GsmOptions
     /// <summary>Extra commands sent after the profile's, such as <c>AT+CPMS="SM","SM","SM"</c>. Defaults to none.</summary>
     public IList<string> InitCommands { get; } = [];
 
+    /// <summary>
+    /// Overrides the profile's list of message storages the sweep lists (<c>AT+CPMS</c> memory names such as
+    /// <c>SM</c>, <c>ME</c>, <c>SR</c>); those the modem does not have are skipped. Defaults to the profile's (<c>SM</c>, <c>ME</c>).
+    /// </summary>
+    public IList<string> Storages { get; } = [];
+
     /// <summary>Overrides the profile's first storage index (0 or 1). Defaults to the profile's.</summary>
     [Range(0, 1)]
     public int? StorageIndexBase { get; set; }

@@ -62,8 +62,8 @@ internal static partial class Log
     [LoggerMessage(6025, LogLevel.Warning, "{Backend}: the router did not take the message at index {Index}; it stays on the SIM for the next sweep", EventName = "GsmRouteFailed")]
     public static partial void RouteFailed(ILogger logger, string backend, int index, Exception exception);
 
-    [LoggerMessage(6026, LogLevel.Debug, "{Backend}: sweep found {Count} stored message(s)", EventName = "GsmSweep")]
-    public static partial void Sweep(ILogger logger, string backend, int count);
+    [LoggerMessage(6026, LogLevel.Debug, "{Backend}: sweep found {Count} stored message(s) in {Storage}", EventName = "GsmSweep")]
+    public static partial void Sweep(ILogger logger, string backend, int count, string storage);
 
     [LoggerMessage(6027, LogLevel.Debug, "{Backend}: status report for reference {Reference} ({Status}) matches no message sent by this backend", EventName = "GsmUnmatchedStatusReport")]
     public static partial void UnmatchedStatusReport(ILogger logger, string backend, int reference, string status);

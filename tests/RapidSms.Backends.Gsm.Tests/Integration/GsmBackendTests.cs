@@ -65,6 +65,86 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_MessagesStoredOnSimAndInModemMemoryWhileOffline_SweptFromBoth_EachDeletedFromItsOwnStorage()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        link.Simulator.NotifyIncoming = false;
+        var onSim = await link.Simulator.DeliverAsync(Sender, "kept on the SIM", cancellationToken: timeout.Token);
+        link.Simulator.IncomingStorage = "ME";
+        var inModem = await link.Simulator.DeliverAsync("+256700000002", "kept in the modem: " + new string('m', 200), cancellationToken: timeout.Token);
+        onSim.Should().Equal(1);
+        inModem[0].Should().Be(1, "both storages number from 1, so a delete in the wrong one would remove the wrong message");
+
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.App.WaitForReceivedAsync(2, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.StorageOf("SM").Count == 0 && link.Simulator.StorageOf("ME").Count == 0, timeout.Token);
+
+        host.App.Received.Select(m => m.Text).Should().BeEquivalentTo(["kept on the SIM", "kept in the modem: " + new string('m', 200)]);
+        link.Simulator.Commands.Should().Contain("AT+CPMS=\"ME\"");
+    }
+
+    [Fact]
+    public async Task Tcp_NotificationNamesModemMemory_ReadAndDeletedThereNotOnTheSim()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+
+        // Stored without +CMTI, so the SIM's slot 1 stays taken while ME's slot 1 is announced.
+        link.Simulator.NotifyIncoming = false;
+        var onSim = await link.Simulator.DeliverAsync(Sender, "unannounced, left for the next sweep", cancellationToken: timeout.Token);
+        link.Simulator.NotifyIncoming = true;
+        link.Simulator.IncomingStorage = "ME";
+        var inModem = await link.Simulator.DeliverAsync(Sender, "echo from the modem memory", cancellationToken: timeout.Token);
+        await link.Simulator.WaitForSentAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.StorageOf("ME").Count == 0, timeout.Token);
+
+        inModem.Should().Equal(onSim);
+        link.Simulator.Storage.Should().ContainKey(onSim[0]);
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be("echo from the modem memory");
+    }
+
+    [Fact]
+    public async Task Tcp_ModemWithoutModemMemory_SweepsOnlyTheSim()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { Storages = ["SM"], Capacity = 255 });
+        link.Simulator.NotifyIncoming = false;
+        await link.Simulator.DeliverAsync(Sender, "only the SIM here", cancellationToken: timeout.Token);
+
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        link.Simulator.Commands.Should().NotContain(c => c.StartsWith("AT+CPMS=\"ME\"", StringComparison.Ordinal));
+        host.Logs.Records.Should().NotContain(r => r.EventId.Id == 6029);
+    }
+
+    [Fact]
+    public async Task Tcp_StoragesOption_SweepsOnlyTheStoragesListed()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        link.Simulator.NotifyIncoming = false;
+        link.Simulator.IncomingStorage = "ME";
+        await link.Simulator.DeliverAsync(Sender, "in the modem memory", cancellationToken: timeout.Token);
+        link.Simulator.IncomingStorage = "SM";
+        await link.Simulator.DeliverAsync(Sender, "on the SIM", cancellationToken: timeout.Token);
+
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.Storages.Add("SM");
+        })));
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.Storage.Count == 0, timeout.Token);
+
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be("on the SIM");
+        link.Simulator.StorageOf("ME").Should().HaveCount(1);
+    }
+
+    [Fact]
     public async Task Tcp_PeriodicSweep_FindsMessageWhoseNotificationWasMissed()
     {
         using var timeout = Timeout();
