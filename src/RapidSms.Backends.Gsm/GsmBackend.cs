@@ -29,6 +29,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
     /// <summary>The field holding the sequence numbers (from 1, an <c>int[]</c>) of the parts an incomplete message lacks; absent on complete messages.</summary>
     public const string MissingPartsField = "gsm.parts.missing";
 
+    private const int MaxPartialSends = 256;
     private readonly IMeterFactory? _meterFactory;
     private readonly Lock _gate = new();
     private readonly HashSet<(string Storage, int Index)> _parked = [];
@@ -36,6 +37,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
     private readonly Dictionary<int, ReportTracker> _trackers = [];
     private readonly Dictionary<int, SmsStatusReport> _earlyReports = [];
     private readonly Dictionary<string, DateTimeOffset> _heldSince = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<(string MessageId, string Identity), PartialSend> _partialSends = [];
     private ProcessedCache _processed = new(1000);
     private GsmModemProfile _profile = GsmModemProfile.Generic;
     private TaskCompletionSource<ModemSession> _ready = NewReady();
@@ -287,10 +289,11 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             return RecipientResult.Failed(identity, $"'{identity}' is not a phone number; a modem sends to digits with an optional leading '+'.");
         }
 
+        var references = new List<int>();
+        var partCount = 1;
         try
         {
-            var references = new List<int>();
-            var tracker = Options.StatusReports && session.Mode == GsmMessageMode.Pdu ? new ReportTracker(message.Id.ToString(), identity) : null;
+            var tracker = Options.StatusReports && session.Mode == GsmMessageMode.Pdu ? new ReportTracker(message.Id, identity) : null;
             if (session.Mode == GsmMessageMode.Text)
             {
                 if (!GsmAlphabet.CanEncode(message.Text) || GsmAlphabet.CountSeptets(message.Text) > 160)
@@ -299,6 +302,15 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                 }
 
                 references.Add(await session.SendTextAsync(identity, message.Text, cancellationToken).ConfigureAwait(false));
+            }
+            else if (TakePartialSend(message, identity) is { } resumed)
+            {
+                // The router is retrying a long message whose first parts already went out: send the rest only, with
+                // the same concatenation reference so that the phone joins them to the parts it has.
+                references.AddRange(resumed.References);
+                tracker = resumed.Tracker;
+                partCount = resumed.Pdus.Count;
+                await SendPartsAsync(session, message, identity, resumed.Pdus, references, tracker, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -320,19 +332,8 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                     return RecipientResult.Failed(identity, ex.Message);
                 }
 
-                for (var part = 0; part < pdus.Count; part++)
-                {
-                    var reference = await session.SendPduAsync(pdus[part], cancellationToken).ConfigureAwait(false);
-                    references.Add(reference);
-                    if (tracker is not null)
-                    {
-                        Track(reference, tracker);
-                    }
-
-                    Interlocked.Increment(ref _sent);
-                    _sentCounter?.Add(1, _backendTag);
-                    Log.PartSent(Logger, Name, part + 1, pdus.Count, identity, reference);
-                }
+                partCount = pdus.Count;
+                await SendPartsAsync(session, message, identity, pdus, references, tracker, cancellationToken).ConfigureAwait(false);
             }
 
             var backendId = string.Join(',', references);
@@ -358,15 +359,75 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         {
             Interlocked.Increment(ref _failures);
             _failureCounter?.Add(1, _backendTag, new KeyValuePair<string, object?>(RapidSmsTelemetry.ErrorTypeTag, ex.Kind.ToString()));
-            Log.SendFailed(Logger, Name, identity, ex.Message);
-            return RecipientResult.Failed(identity, ex.Message, ex.IsTransient);
+            var reason = ex.Message + SentSoFar(references.Count, partCount, ex.IsTransient);
+            Log.SendFailed(Logger, Name, identity, reason);
+            return RecipientResult.Failed(identity, reason, ex.IsTransient);
         }
         catch (IOException ex)
         {
             Interlocked.Increment(ref _failures);
             _failureCounter?.Add(1, _backendTag, new KeyValuePair<string, object?>(RapidSmsTelemetry.ErrorTypeTag, "io"));
-            Log.SendFailed(Logger, Name, identity, ex.Message);
-            return RecipientResult.Failed(identity, $"The modem link failed while sending: {ex.Message}", isTransient: true);
+            var reason = $"The modem link failed while sending: {ex.Message}" + SentSoFar(references.Count, partCount, transient: true);
+            Log.SendFailed(Logger, Name, identity, reason);
+            return RecipientResult.Failed(identity, reason, isTransient: true);
+        }
+    }
+
+    private static string SentSoFar(int sent, int parts, bool transient) =>
+        sent == 0 || sent >= parts ? string.Empty
+        : transient ? FormattableString.Invariant($" Parts 1-{sent} of {parts} went out; a retry sends the rest only.")
+        : FormattableString.Invariant($" Parts 1-{sent} of {parts} went out.");
+
+    /// <summary>
+    /// Sends the parts after those already in <paramref name="references"/>. When a part fails transiently after some went
+    /// out, the encoded parts and the references are kept for the router's retry of the same message to this recipient.
+    /// </summary>
+    private async Task SendPartsAsync(ModemSession session, OutgoingMessage message, string identity, IReadOnlyList<EncodedPdu> pdus, List<int> references, ReportTracker? tracker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var part = references.Count; part < pdus.Count; part++)
+            {
+                var reference = await session.SendPduAsync(pdus[part], cancellationToken).ConfigureAwait(false);
+                references.Add(reference);
+                if (tracker is not null)
+                {
+                    Track(reference, tracker);
+                }
+
+                Interlocked.Increment(ref _sent);
+                _sentCounter?.Add(1, _backendTag);
+                Log.PartSent(Logger, Name, part + 1, pdus.Count, identity, reference);
+            }
+        }
+        catch (Exception ex) when (references.Count > 0 && ex is GsmModemException { IsTransient: true } or IOException)
+        {
+            KeepPartialSend(message, identity, new PartialSend(message.Text, pdus, [.. references], tracker));
+            throw;
+        }
+    }
+
+    private void KeepPartialSend(OutgoingMessage message, string identity, PartialSend partial)
+    {
+        lock (_gate)
+        {
+            // Bounded: the router retries within minutes, and a message it gave up on is forgotten oldest first.
+            _partialSends[(message.Id, identity)] = partial;
+            while (_partialSends.Count > MaxPartialSends)
+            {
+                _partialSends.RemoveAt(0);
+            }
+        }
+    }
+
+    private PartialSend? TakePartialSend(OutgoingMessage message, string identity)
+    {
+        lock (_gate)
+        {
+            // Only for the same message with the same text: an app that changed the text in between gets a fresh send.
+            return _partialSends.Remove((message.Id, identity), out var partial) && string.Equals(partial.Text, message.Text, StringComparison.Ordinal)
+                ? partial
+                : null;
         }
     }
 
@@ -881,6 +942,9 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         await session.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>A long message that went out in part: the encoded parts and the references of those sent.</summary>
+    private sealed record PartialSend(string Text, IReadOnlyList<EncodedPdu> Pdus, IReadOnlyList<int> References, ReportTracker? Tracker);
 
     private sealed record HeldPart(int Index, string? Storage, string Key, string Text, DateTimeOffset? Timestamp);
 

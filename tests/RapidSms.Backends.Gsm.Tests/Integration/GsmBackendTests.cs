@@ -259,6 +259,59 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_LongMessageLastPartFailsTransiently_RouterRetrySendsOnlyTheRest()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.StatusReports = true;
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = "three parts: " + new string('t', 320);
+        var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions { StatusReportRequest = true });
+        shape.Should().HaveCount(3);
+        shape[2].TpduLength.Should().NotBe(shape[0].TpduLength, "the failure is aimed at the last part by its length");
+
+        // Every try the backend makes for the last part fails; the router's retry then finds the network back.
+        link.Simulator.FailNext($"AT+CMGS={shape[2].TpduLength}", "+CMS ERROR: 332", times: 3);
+        var message = new OutgoingMessage([new Connection("modem", Sender)], text);
+        var result = await host.Router.SendOutgoingAsync(message, timeout.Token);
+        var sent = await link.Simulator.WaitForSentAsync(1, timeout.Token);
+        await host.App.WaitForReportsAsync(1, timeout.Token);
+
+        result.Succeeded.Should().BeTrue();
+        sent.Should().ContainSingle().Which.Text.Should().Be(text);
+        sent[0].Parts.Should().Be(3);
+        link.Simulator.Commands.Count(c => c == $"AT+CMGS={shape[0].TpduLength}").Should().Be(2, "parts 1 and 2 went out once each");
+        result.Recipients[0].BackendMessageId.Should().Be(string.Join(',', sent[0].MessageReferences));
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 6031 && r.Message.Contains("Parts 1-2 of 3 went out; a retry sends the rest only", StringComparison.Ordinal));
+        var report = host.App.Reports.Should().ContainSingle().Subject;
+        report.MessageId.Should().Be(message.Id);
+        report.Status.Should().Be(DeliveryStatus.Delivered);
+    }
+
+    [Fact]
+    public async Task Tcp_LongMessageLastPartFailsPermanently_NotRetriedAndSaysWhatWentOut()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = "two parts: " + new string('p', 200);
+        var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions());
+        link.Simulator.FailNext($"AT+CMGS={shape[1].TpduLength}", "+CMS ERROR: 21");
+
+        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage([new Connection("modem", Sender)], text), timeout.Token);
+
+        var failure = result.Failures.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeFalse();
+        failure.Error.Should().Contain("Parts 1-1 of 2 went out.");
+        link.Simulator.Commands.Count(c => c.StartsWith("AT+CMGS", StringComparison.Ordinal)).Should().Be(2);
+    }
+
+    [Fact]
     public async Task Tcp_SendGetsPermanentCmsError_FailsWithMeaning()
     {
         using var timeout = Timeout();
