@@ -391,10 +391,8 @@ public sealed class GsmBackendTests
         var backend = host.Backend("modem");
 
         link.Simulator.Unresponsive = true;
-        while (backend.Status.Reconnects == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6012, timeout.Token);
+        backend.Status.Reconnects.Should().BeGreaterThan(0);
 
         link.Simulator.Unresponsive = false;
         await host.WaitReadyAsync("modem", timeout.Token);
@@ -491,15 +489,13 @@ public sealed class GsmBackendTests
             indexes.Add(await link.Simulator.DeliverPduAsync(pdu.Hex, cancellationToken: timeout.Token));
         }
 
-        while (host.Backend("modem").Status.HeldParts < pdus.Count - 1)
+        for (var sequence = 2; sequence <= pdus.Count; sequence++)
         {
-            if (timeout.Token.IsCancellationRequested)
-            {
-                throw new TimeoutException(string.Join("\n", host.Logs.Records.Select(r => $"{r.Level} {r.Message}")) + "\n" + string.Join("\n", link.Simulator.Commands));
-            }
-
-            await Task.Delay(20, CancellationToken.None);
+            var held = $"holding part {sequence} of {pdus.Count}";
+            await host.Logs.WaitForAsync(r => r.EventId.Id == 6024 && r.Message.Contains(held, StringComparison.Ordinal), timeout.Token);
         }
+
+        host.Backend("modem").Status.HeldParts.Should().Be(pdus.Count - 1);
 
         link.Simulator.DeletedIndexes.Should().BeEmpty();
 
@@ -587,10 +583,8 @@ public sealed class GsmBackendTests
         var backend = host.Backend("modem");
 
         await link.Simulator.DisconnectAsync();
-        while (backend.Status.Reconnects == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6012, timeout.Token);
+        backend.Status.Reconnects.Should().BeGreaterThan(0);
 
         await host.WaitReadyAsync("modem", timeout.Token);
         await link.Simulator.DeliverAsync(Sender, "echo reconnected", cancellationToken: timeout.Token);
