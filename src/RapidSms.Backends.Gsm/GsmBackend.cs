@@ -449,7 +449,10 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         lock (_gate)
         {
             _parked.Clear();
-            _parts.Clear();
+
+            // Stored parts are read again by the sweep below (their indexes may have changed); parts the modem handed
+            // over directly (+CMT) exist nowhere else and are kept.
+            _parts.RemoveWhere(p => p.Index >= 0);
         }
 
         await SweepAsync(session, stoppingToken).ConfigureAwait(false);
@@ -788,6 +791,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             var all = Hold(deliver.Originator.Number, concatenation, parts[0]);
             if (all is null)
             {
+                Log.PartHeld(Logger, Name, concatenation.Sequence, concatenation.Total, concatenation.Reference, deliver.Originator.Number);
                 return;
             }
 

@@ -65,6 +65,23 @@ internal sealed class PartCollector<T>
         return taken;
     }
 
+    /// <summary>Drops the parts <paramref name="drop"/> picks, and the messages left with none.</summary>
+    public void RemoveWhere(Func<T, bool> drop)
+    {
+        foreach (var (key, group) in _groups.ToList())
+        {
+            foreach (var sequence in group.Parts.Where(p => drop(p.Value)).Select(p => p.Key).ToList())
+            {
+                group.Parts.Remove(sequence);
+            }
+
+            if (group.Parts.Count == 0)
+            {
+                _groups.Remove(key);
+            }
+        }
+    }
+
     public void Clear() => _groups.Clear();
 
     private sealed class Group(string sender, int reference, int total, DateTimeOffset since)

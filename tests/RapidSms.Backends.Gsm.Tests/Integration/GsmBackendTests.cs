@@ -204,6 +204,29 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_DirectlyDeliveredPartHeldAcrossReconnect_JoinedWithItsLastPart()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = "handed over directly, in two parts: " + new string('d', 150);
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x51 });
+        pdus.Should().HaveCount(2);
+
+        // +CMT parts are not on the SIM: a reopened link must not forget the one already held.
+        await link.Simulator.SendUnsolicitedAsync($"+CMT: ,{pdus[0].TpduLength}\r\n{pdus[0].Hex}", timeout.Token);
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6024, timeout.Token);
+        await link.Simulator.DisconnectAsync();
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6012, timeout.Token);
+        await host.WaitReadyAsync("modem", timeout.Token);
+        await link.Simulator.SendUnsolicitedAsync($"+CMT: ,{pdus[1].TpduLength}\r\n{pdus[1].Hex}", timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be(text);
+    }
+
+    [Fact]
     public async Task Tcp_UndecodablePdu_ParkedNotDeleted_AndNextMessageStillRouted()
     {
         using var timeout = Timeout();

@@ -47,4 +47,19 @@ public sealed class PartCollectorTests
 
         parts.TakeWaitingSince(Start.AddDays(1)).Should().BeEmpty();
     }
+
+    [Fact]
+    public void RemoveWhere_DropsThePickedPartsAndEmptyMessages_KeepsTheRest()
+    {
+        var parts = new PartCollector<string>();
+        parts.Add("+256700000001", new ConcatenationInfo(1, 3, 1, false), "stored", Start);
+        parts.Add("+256700000001", new ConcatenationInfo(1, 3, 2, false), "direct", Start);
+        parts.Add("+256700000002", new ConcatenationInfo(2, 2, 1, false), "stored too", Start);
+
+        parts.RemoveWhere(p => p.StartsWith("stored", StringComparison.Ordinal));
+
+        parts.Pending.Should().Equal("direct");
+        parts.Add("+256700000001", new ConcatenationInfo(1, 3, 1, false), "stored", Start).Should().BeNull();
+        parts.Add("+256700000001", new ConcatenationInfo(1, 3, 3, false), "last", Start).Should().Equal("stored", "direct", "last");
+    }
 }
