@@ -810,7 +810,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
         {
-            Log.RouteFailed(Logger, Name, -1, ex);
+            Log.DirectRouteFailed(Logger, Name, sender, ex);
             return;
         }
 

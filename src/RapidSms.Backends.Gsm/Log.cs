@@ -82,4 +82,7 @@ internal static partial class Log
 
     [LoggerMessage(6032, LogLevel.Warning, "{Backend}: parts {Missing} of {Total} (reference {Reference}) from {Sender} did not arrive within {Timeout}; routing the {Present} part(s) that did as an incomplete message", EventName = "GsmIncompleteMessage")]
     public static partial void IncompleteMessage(ILogger logger, string backend, string missing, int total, int reference, string sender, TimeSpan timeout, int present);
+
+    [LoggerMessage(6033, LogLevel.Error, "{Backend}: the router did not take a message from {Sender} that the modem handed over directly (+CMT); it was not stored on the SIM and is lost", EventName = "GsmDirectRouteFailed")]
+    public static partial void DirectRouteFailed(ILogger logger, string backend, string sender, Exception exception);
 }
