@@ -20,12 +20,24 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
     /// <summary>The field holding the number of parts a received message had.</summary>
     public const string PartsField = "gsm.parts";
 
+    /// <summary>
+    /// The field set to <see langword="true"/> on a long message routed without all its parts, because the rest did not
+    /// arrive within <see cref="GsmOptions.IncompleteMessageTimeout"/>; absent on complete messages.
+    /// </summary>
+    public const string IncompleteField = "gsm.incomplete";
+
+    /// <summary>The field holding the sequence numbers (from 1, an <c>int[]</c>) of the parts an incomplete message lacks; absent on complete messages.</summary>
+    public const string MissingPartsField = "gsm.parts.missing";
+
+    private const int MaxPartialSends = 256;
     private readonly IMeterFactory? _meterFactory;
     private readonly Lock _gate = new();
-    private readonly HashSet<int> _parked = [];
+    private readonly HashSet<(string Storage, int Index)> _parked = [];
     private readonly PartCollector<HeldPart> _parts = new();
     private readonly Dictionary<int, ReportTracker> _trackers = [];
     private readonly Dictionary<int, SmsStatusReport> _earlyReports = [];
+    private readonly Dictionary<string, DateTimeOffset> _heldSince = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<(string MessageId, string Identity), PartialSend> _partialSends = [];
     private ProcessedCache _processed = new(1000);
     private GsmModemProfile _profile = GsmModemProfile.Generic;
     private TaskCompletionSource<ModemSession> _ready = NewReady();
@@ -277,10 +289,11 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             return RecipientResult.Failed(identity, $"'{identity}' is not a phone number; a modem sends to digits with an optional leading '+'.");
         }
 
+        var references = new List<int>();
+        var partCount = 1;
         try
         {
-            var references = new List<int>();
-            var tracker = Options.StatusReports && session.Mode == GsmMessageMode.Pdu ? new ReportTracker(message.Id.ToString(), identity) : null;
+            var tracker = Options.StatusReports && session.Mode == GsmMessageMode.Pdu ? new ReportTracker(message.Id, identity) : null;
             if (session.Mode == GsmMessageMode.Text)
             {
                 if (!GsmAlphabet.CanEncode(message.Text) || GsmAlphabet.CountSeptets(message.Text) > 160)
@@ -289,6 +302,15 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                 }
 
                 references.Add(await session.SendTextAsync(identity, message.Text, cancellationToken).ConfigureAwait(false));
+            }
+            else if (TakePartialSend(message, identity) is { } resumed)
+            {
+                // The router is retrying a long message whose first parts already went out: send the rest only, with
+                // the same concatenation reference so that the phone joins them to the parts it has.
+                references.AddRange(resumed.References);
+                tracker = resumed.Tracker;
+                partCount = resumed.Pdus.Count;
+                await SendPartsAsync(session, message, identity, resumed.Pdus, references, tracker, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -310,19 +332,8 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                     return RecipientResult.Failed(identity, ex.Message);
                 }
 
-                for (var part = 0; part < pdus.Count; part++)
-                {
-                    var reference = await session.SendPduAsync(pdus[part], cancellationToken).ConfigureAwait(false);
-                    references.Add(reference);
-                    if (tracker is not null)
-                    {
-                        Track(reference, tracker);
-                    }
-
-                    Interlocked.Increment(ref _sent);
-                    _sentCounter?.Add(1, _backendTag);
-                    Log.PartSent(Logger, Name, part + 1, pdus.Count, identity, reference);
-                }
+                partCount = pdus.Count;
+                await SendPartsAsync(session, message, identity, pdus, references, tracker, cancellationToken).ConfigureAwait(false);
             }
 
             var backendId = string.Join(',', references);
@@ -348,15 +359,75 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         {
             Interlocked.Increment(ref _failures);
             _failureCounter?.Add(1, _backendTag, new KeyValuePair<string, object?>(RapidSmsTelemetry.ErrorTypeTag, ex.Kind.ToString()));
-            Log.SendFailed(Logger, Name, identity, ex.Message);
-            return RecipientResult.Failed(identity, ex.Message, ex.IsTransient);
+            var reason = ex.Message + SentSoFar(references.Count, partCount, ex.IsTransient);
+            Log.SendFailed(Logger, Name, identity, reason);
+            return RecipientResult.Failed(identity, reason, ex.IsTransient);
         }
         catch (IOException ex)
         {
             Interlocked.Increment(ref _failures);
             _failureCounter?.Add(1, _backendTag, new KeyValuePair<string, object?>(RapidSmsTelemetry.ErrorTypeTag, "io"));
-            Log.SendFailed(Logger, Name, identity, ex.Message);
-            return RecipientResult.Failed(identity, $"The modem link failed while sending: {ex.Message}", isTransient: true);
+            var reason = $"The modem link failed while sending: {ex.Message}" + SentSoFar(references.Count, partCount, transient: true);
+            Log.SendFailed(Logger, Name, identity, reason);
+            return RecipientResult.Failed(identity, reason, isTransient: true);
+        }
+    }
+
+    private static string SentSoFar(int sent, int parts, bool transient) =>
+        sent == 0 || sent >= parts ? string.Empty
+        : transient ? FormattableString.Invariant($" Parts 1-{sent} of {parts} went out; a retry sends the rest only.")
+        : FormattableString.Invariant($" Parts 1-{sent} of {parts} went out.");
+
+    /// <summary>
+    /// Sends the parts after those already in <paramref name="references"/>. When a part fails transiently after some went
+    /// out, the encoded parts and the references are kept for the router's retry of the same message to this recipient.
+    /// </summary>
+    private async Task SendPartsAsync(ModemSession session, OutgoingMessage message, string identity, IReadOnlyList<EncodedPdu> pdus, List<int> references, ReportTracker? tracker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var part = references.Count; part < pdus.Count; part++)
+            {
+                var reference = await session.SendPduAsync(pdus[part], cancellationToken).ConfigureAwait(false);
+                references.Add(reference);
+                if (tracker is not null)
+                {
+                    Track(reference, tracker);
+                }
+
+                Interlocked.Increment(ref _sent);
+                _sentCounter?.Add(1, _backendTag);
+                Log.PartSent(Logger, Name, part + 1, pdus.Count, identity, reference);
+            }
+        }
+        catch (Exception ex) when (references.Count > 0 && ex is GsmModemException { IsTransient: true } or IOException)
+        {
+            KeepPartialSend(message, identity, new PartialSend(message.Text, pdus, [.. references], tracker));
+            throw;
+        }
+    }
+
+    private void KeepPartialSend(OutgoingMessage message, string identity, PartialSend partial)
+    {
+        lock (_gate)
+        {
+            // Bounded: the router retries within minutes, and a message it gave up on is forgotten oldest first.
+            _partialSends[(message.Id, identity)] = partial;
+            while (_partialSends.Count > MaxPartialSends)
+            {
+                _partialSends.RemoveAt(0);
+            }
+        }
+    }
+
+    private PartialSend? TakePartialSend(OutgoingMessage message, string identity)
+    {
+        lock (_gate)
+        {
+            // Only for the same message with the same text: an app that changed the text in between gets a fresh send.
+            return _partialSends.Remove((message.Id, identity), out var partial) && string.Equals(partial.Text, message.Text, StringComparison.Ordinal)
+                ? partial
+                : null;
         }
     }
 
@@ -378,10 +449,14 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         lock (_gate)
         {
             _parked.Clear();
-            _parts.Clear();
+
+            // Stored parts are read again by the sweep below (their indexes may have changed); parts the modem handed
+            // over directly (+CMT) exist nowhere else and are kept.
+            _parts.RemoveWhere(p => p.Index >= 0);
         }
 
         await SweepAsync(session, stoppingToken).ConfigureAwait(false);
+        ForgetVanishedParts();
         var nextSweep = TimeProvider.GetUtcNow() + Options.SweepInterval;
         var nextStatus = TimeProvider.GetUtcNow() + Options.StatusInterval;
         var unsolicited = session.Channel.Unsolicited;
@@ -400,7 +475,13 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
                 nextStatus = TimeProvider.GetUtcNow() + Options.StatusInterval;
             }
 
-            var wait = (nextSweep < nextStatus ? nextSweep : nextStatus) - TimeProvider.GetUtcNow();
+            var next = nextSweep < nextStatus ? nextSweep : nextStatus;
+            if (await RouteIncompleteAsync(session, stoppingToken).ConfigureAwait(false) is { } giveUp && giveUp < next)
+            {
+                next = giveUp;
+            }
+
+            var wait = next - TimeProvider.GetUtcNow();
             using (var timer = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), TimeProvider))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token))
             {
@@ -471,41 +552,47 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
     private async Task SweepAsync(ModemSession session, CancellationToken cancellationToken)
     {
-        IReadOnlyList<StoredMessage> stored;
-        try
+        // Every storage the backend reads from: a modem whose SIM is full puts new messages in its own memory (ME),
+        // and a +CMTI for those is as easily missed as one for the SIM.
+        foreach (var storage in session.SweepStorages)
         {
-            stored = await session.ListAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (GsmModemException ex) when (ex.Kind != AtResultKind.Timeout)
-        {
-            Log.ReadFailed(Logger, Name, -1, ex);
-            return;
-        }
-
-        Log.Sweep(Logger, Name, stored.Count);
-        foreach (var message in stored)
-        {
-            bool parked;
-            lock (_gate)
+            IReadOnlyList<StoredMessage> stored;
+            try
             {
-                parked = _parked.Contains(message.Index);
+                stored = await session.ListAsync(storage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GsmModemException ex) when (ex.Kind != AtResultKind.Timeout)
+            {
+                Log.ReadFailed(Logger, Name, -1, ex);
+                continue;
             }
 
-            if (!parked)
+            Log.Sweep(Logger, Name, stored.Count, storage ?? "the selected storage");
+            foreach (var message in stored)
             {
-                await ProcessStoredAsync(session, message, cancellationToken).ConfigureAwait(false);
+                if (!IsParked(message.Storage, message.Index))
+                {
+                    await ProcessStoredAsync(session, message, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    private async Task ProcessIndexAsync(ModemSession session, int index, string? storage, CancellationToken cancellationToken)
+    private bool IsParked(string? storage, int index)
     {
         lock (_gate)
         {
-            if (_parked.Contains(index))
-            {
-                return;
-            }
+            return _parked.Contains(ParkKey(storage, index));
+        }
+    }
+
+    private static (string Storage, int Index) ParkKey(string? storage, int index) => (storage?.ToUpperInvariant() ?? string.Empty, index);
+
+    private async Task ProcessIndexAsync(ModemSession session, int index, string? storage, CancellationToken cancellationToken)
+    {
+        if (IsParked(storage ?? session.SelectedStorage, index))
+        {
+            return;
         }
 
         var stored = await session.ReadAsync(index, storage, cancellationToken).ConfigureAwait(false);
@@ -526,7 +613,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         if (stored.Text is { } text)
         {
             var textKey = $"text|{text.Sender}|{text.Timestamp:O}|{text.Body}";
-            await RouteAndDeleteAsync(session, text.Sender, text.Body, text.Timestamp, 1, [new HeldPart(stored.Index, textKey, text.Body)], cancellationToken).ConfigureAwait(false);
+            await RouteAndDeleteAsync(session, text.Sender, text.Body, text.Timestamp, [new HeldPart(stored.Index, stored.Storage, textKey, text.Body, text.Timestamp)], cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -535,7 +622,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         {
             lock (_gate)
             {
-                _parked.Add(stored.Index);
+                _parked.Add(ParkKey(stored.Storage, stored.Index));
             }
 
             Log.UndecodablePdu(Logger, Name, stored.Index, error!, hex);
@@ -545,41 +632,36 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         if (pdu is SmsStatusReport report)
         {
             await HandleStatusReportAsync(report, cancellationToken).ConfigureAwait(false);
-            await DeleteAsync(session, stored.Index, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(session, stored.Index, stored.Storage, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var deliver = (SmsDeliver)pdu;
         var key = SmsPdu.TpduOf(hex);
-        var part = new HeldPart(stored.Index, key, deliver.Text);
+        var part = new HeldPart(stored.Index, stored.Storage, key, deliver.Text, deliver.ServiceCenterTimestamp);
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
             if (_processed.Contains(key))
             {
-                await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Empty, null, concatenation.Total, [part], cancellationToken).ConfigureAwait(false);
+                await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Empty, null, [part], cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            IReadOnlyList<HeldPart>? all;
-            lock (_gate)
-            {
-                all = _parts.Add(deliver.Originator.Number, concatenation, part);
-            }
-
+            var all = Hold(deliver.Originator.Number, concatenation, part);
             if (all is null)
             {
                 Log.PartHeld(Logger, Name, concatenation.Sequence, concatenation.Total, concatenation.Reference, deliver.Originator.Number);
                 return;
             }
 
-            await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Concat(all.Select(p => p.Text)), deliver.ServiceCenterTimestamp, all.Count, all, cancellationToken).ConfigureAwait(false);
+            await RouteAndDeleteAsync(session, deliver.Originator.Number, string.Concat(all.Select(p => p.Text)), deliver.ServiceCenterTimestamp, all, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await RouteAndDeleteAsync(session, deliver.Originator.Number, deliver.Text, deliver.ServiceCenterTimestamp, 1, [part], cancellationToken).ConfigureAwait(false);
+        await RouteAndDeleteAsync(session, deliver.Originator.Number, deliver.Text, deliver.ServiceCenterTimestamp, [part], cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RouteAndDeleteAsync(ModemSession session, string sender, string text, DateTimeOffset? timestamp, int partCount, IReadOnlyList<HeldPart> parts, CancellationToken cancellationToken)
+    private async Task RouteAndDeleteAsync(ModemSession session, string sender, string text, DateTimeOffset? timestamp, IReadOnlyList<HeldPart> parts, CancellationToken cancellationToken, IReadOnlyList<int>? missing = null)
     {
         if (parts.All(p => _processed.Contains(p.Key)))
         {
@@ -587,7 +669,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             foreach (var part in parts)
             {
                 Log.DuplicateMessage(Logger, Name, part.Index);
-                await DeleteAsync(session, part.Index, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(session, part.Index, part.Storage, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -595,8 +677,8 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         try
         {
-            Log.MessageReceived(Logger, Name, sender, parts[0].Index, partCount);
-            await ReceiveAsync(sender, text, receivedAt: null, Fields(timestamp, partCount), cancellationToken).ConfigureAwait(false);
+            Log.MessageReceived(Logger, Name, sender, parts[0].Index, parts.Count);
+            await ReceiveAsync(sender, text, receivedAt: null, Fields(timestamp, parts.Count, missing), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
         {
@@ -606,15 +688,85 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         Interlocked.Increment(ref _received);
         _receivedCounter?.Add(1, _backendTag);
+        Routed(parts);
         foreach (var part in parts)
         {
-            _processed.Add(part.Key);
+            await DeleteAsync(session, part.Index, part.Storage, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Adds a part of a long message; returns all its parts once the last is in, <see langword="null"/> until then.</summary>
+    private IReadOnlyList<HeldPart>? Hold(string sender, ConcatenationInfo concatenation, HeldPart part)
+    {
+        lock (_gate)
+        {
+            // The wait is counted from when this process first saw the part, across reopened links: a sweep after a
+            // reconnect reads the part again, but does not restart its clock.
+            if (!_heldSince.TryGetValue(part.Key, out var since))
+            {
+                since = TimeProvider.GetUtcNow();
+                _heldSince[part.Key] = since;
+            }
+
+            return _parts.Add(sender, concatenation, part, since);
+        }
+    }
+
+    /// <summary>Records parts as routed: never routed again, and no longer waiting.</summary>
+    private void Routed(IReadOnlyList<HeldPart> parts)
+    {
+        lock (_gate)
+        {
+            foreach (var part in parts)
+            {
+                _processed.Add(part.Key);
+                _heldSince.Remove(part.Key);
+            }
+        }
+    }
+
+    /// <summary>Forgets when parts no longer on the SIM (deleted by someone else) started waiting.</summary>
+    private void ForgetVanishedParts()
+    {
+        lock (_gate)
+        {
+            var held = _parts.Pending.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in _heldSince.Keys.Where(k => !held.Contains(k)).ToList())
+            {
+                _heldSince.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Routes, as incomplete messages, the long messages whose other parts did not arrive within
+    /// <see cref="GsmOptions.IncompleteMessageTimeout"/>; returns when the next one is due, if any waits.
+    /// </summary>
+    private async Task<DateTimeOffset?> RouteIncompleteAsync(ModemSession session, CancellationToken cancellationToken)
+    {
+        if (Options.IncompleteMessageTimeout is not { } timeout)
+        {
+            return null;
         }
 
-        foreach (var part in parts)
+        IReadOnlyList<IncompleteMessage<HeldPart>> expired;
+        DateTimeOffset? oldest;
+        lock (_gate)
         {
-            await DeleteAsync(session, part.Index, cancellationToken).ConfigureAwait(false);
+            expired = _parts.TakeWaitingSince(TimeProvider.GetUtcNow() - timeout);
+            oldest = _parts.OldestWaitingSince;
         }
+
+        foreach (var message in expired)
+        {
+            Log.IncompleteMessage(Logger, Name, string.Join(',', message.Missing), message.Total, message.Reference, message.Sender, timeout, message.Parts.Count);
+            var parts = message.Parts;
+            var text = string.Concat(parts.Select(p => p.Text));
+            // Parts delivered directly (+CMT) have no index and are not deleted.
+            await RouteAndDeleteAsync(session, message.Sender, text, parts[0].Timestamp, parts, cancellationToken, message.Missing).ConfigureAwait(false);
+        }
+
+        return oldest + timeout;
     }
 
     private async Task ProcessDirectAsync(string hex, CancellationToken cancellationToken)
@@ -633,17 +785,13 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         }
 
         var text = deliver.Text;
-        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, key, deliver.Text)];
+        IReadOnlyList<HeldPart> parts = [new HeldPart(-1, null, key, deliver.Text, deliver.ServiceCenterTimestamp)];
         if (deliver.Concatenation is { Total: > 1 } concatenation)
         {
-            IReadOnlyList<HeldPart>? all;
-            lock (_gate)
-            {
-                all = _parts.Add(deliver.Originator.Number, concatenation, parts[0]);
-            }
-
+            var all = Hold(deliver.Originator.Number, concatenation, parts[0]);
             if (all is null)
             {
+                Log.PartHeld(Logger, Name, concatenation.Sequence, concatenation.Total, concatenation.Reference, deliver.Originator.Number);
                 return;
             }
 
@@ -651,27 +799,28 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             parts = all;
         }
 
+        await RouteDirectAsync(deliver.Originator.Number, text, deliver.ServiceCenterTimestamp, parts, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RouteDirectAsync(string sender, string text, DateTimeOffset? timestamp, IReadOnlyList<HeldPart> parts, CancellationToken cancellationToken)
+    {
         try
         {
-            await ReceiveAsync(deliver.Originator.Number, text, receivedAt: null, Fields(deliver.ServiceCenterTimestamp, parts.Count), cancellationToken).ConfigureAwait(false);
+            await ReceiveAsync(sender, text, receivedAt: null, Fields(timestamp, parts.Count, null), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not RouterClosedException)
         {
-            Log.RouteFailed(Logger, Name, -1, ex);
+            Log.DirectRouteFailed(Logger, Name, sender, ex);
             return;
         }
 
         // Only now: a stored copy announced later (+CMTI) is then deleted instead of routed again.
-        foreach (var part in parts)
-        {
-            _processed.Add(part.Key);
-        }
-
+        Routed(parts);
         Interlocked.Increment(ref _received);
         _receivedCounter?.Add(1, _backendTag);
     }
 
-    private async Task DeleteAsync(ModemSession session, int index, CancellationToken cancellationToken)
+    private async Task DeleteAsync(ModemSession session, int index, string? storage, CancellationToken cancellationToken)
     {
         if (index < 0)
         {
@@ -680,7 +829,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
 
         try
         {
-            await session.DeleteAsync(index, cancellationToken).ConfigureAwait(false);
+            await session.DeleteAsync(index, storage, cancellationToken).ConfigureAwait(false);
         }
         catch (GsmModemException ex)
         {
@@ -759,8 +908,10 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
             },
             cancellationToken);
 
-    private static KeyValuePair<string, object?>[] Fields(DateTimeOffset? timestamp, int parts) =>
-        [new(TimestampField, timestamp), new(PartsField, parts)];
+    private static KeyValuePair<string, object?>[] Fields(DateTimeOffset? timestamp, int parts, IReadOnlyList<int>? missing) =>
+        missing is { Count: > 0 }
+            ? [new(TimestampField, timestamp), new(PartsField, parts), new(IncompleteField, true), new(MissingPartsField, missing.ToArray())]
+            : [new(TimestampField, timestamp), new(PartsField, parts)];
 
     private TimeSpan Backoff(int failures)
     {
@@ -796,7 +947,10 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         await session.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record HeldPart(int Index, string Key, string Text);
+    /// <summary>A long message that went out in part: the encoded parts and the references of those sent.</summary>
+    private sealed record PartialSend(string Text, IReadOnlyList<EncodedPdu> Pdus, IReadOnlyList<int> References, ReportTracker? Tracker);
+
+    private sealed record HeldPart(int Index, string? Storage, string Key, string Text, DateTimeOffset? Timestamp);
 
     private sealed class ReportTracker(string messageId, string identity)
     {

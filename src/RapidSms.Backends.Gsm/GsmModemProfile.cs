@@ -48,6 +48,13 @@ public sealed record GsmModemProfile
     /// <summary>The <c>AT+CNMI</c> settings to try in order until one is accepted: store-and-notify (<c>+CMTI</c>, <c>+CDSI</c>) first.</summary>
     public IReadOnlyList<string> NewMessageIndications { get; init; } = ["AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=1,1,0,2,0", "AT+CNMI=1,1,0,0,0"];
 
+    /// <summary>
+    /// The message storages the sweep lists, in order, where the modem has them (<c>AT+CPMS=?</c>): <c>SM</c> (the
+    /// SIM) and <c>ME</c> (the modem's own memory, where some modems put messages once the SIM is full). Defaults to
+    /// <c>SM</c>, <c>ME</c>.
+    /// </summary>
+    public IReadOnlyList<string> Storages { get; init; } = ["SM", "ME"];
+
     /// <summary>The profiles this package knows, by name.</summary>
     public static IReadOnlyDictionary<string, GsmModemProfile> Known { get; } = new Dictionary<string, GsmModemProfile>(StringComparer.OrdinalIgnoreCase)
     {

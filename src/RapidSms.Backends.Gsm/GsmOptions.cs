@@ -39,6 +39,12 @@ public sealed class GsmOptions
     /// <summary>Extra commands sent after the profile's, such as <c>AT+CPMS="SM","SM","SM"</c>. Defaults to none.</summary>
     public IList<string> InitCommands { get; } = [];
 
+    /// <summary>
+    /// Overrides the profile's list of message storages the sweep lists (<c>AT+CPMS</c> memory names such as
+    /// <c>SM</c>, <c>ME</c>, <c>SR</c>); those the modem does not have are skipped. Defaults to the profile's (<c>SM</c>, <c>ME</c>).
+    /// </summary>
+    public IList<string> Storages { get; } = [];
+
     /// <summary>Overrides the profile's first storage index (0 or 1). Defaults to the profile's.</summary>
     [Range(0, 1)]
     public int? StorageIndexBase { get; set; }
@@ -96,6 +102,15 @@ public sealed class GsmOptions
     /// <summary>How many times one part is tried when the modem reports a transient error (SIM busy, network timeout). Defaults to 3.</summary>
     [Range(1, 10)]
     public int SendAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// How long the parts of a long message wait for the rest. When it passes, the parts that did arrive are routed
+    /// as one message marked incomplete (<see cref="GsmBackend.IncompleteField"/>, <see cref="GsmBackend.MissingPartsField"/>)
+    /// and deleted from the SIM like any other; a part that comes later is routed on its own the same way.
+    /// Empty holds them until the rest comes, however long that takes. Defaults to 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
+    public TimeSpan? IncompleteMessageTimeout { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How many routed messages to remember so a failed delete or a repeated notification never routes one twice. Defaults to 1000.</summary>
     [Range(16, 1_000_000)]

@@ -62,8 +62,8 @@ internal static partial class Log
     [LoggerMessage(6025, LogLevel.Warning, "{Backend}: the router did not take the message at index {Index}; it stays on the SIM for the next sweep", EventName = "GsmRouteFailed")]
     public static partial void RouteFailed(ILogger logger, string backend, int index, Exception exception);
 
-    [LoggerMessage(6026, LogLevel.Debug, "{Backend}: sweep found {Count} stored message(s)", EventName = "GsmSweep")]
-    public static partial void Sweep(ILogger logger, string backend, int count);
+    [LoggerMessage(6026, LogLevel.Debug, "{Backend}: sweep found {Count} stored message(s) in {Storage}", EventName = "GsmSweep")]
+    public static partial void Sweep(ILogger logger, string backend, int count, string storage);
 
     [LoggerMessage(6027, LogLevel.Debug, "{Backend}: status report for reference {Reference} ({Status}) matches no message sent by this backend", EventName = "GsmUnmatchedStatusReport")]
     public static partial void UnmatchedStatusReport(ILogger logger, string backend, int reference, string status);
@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(6031, LogLevel.Warning, "{Backend}: sending to {Recipient} failed: {Reason}", EventName = "GsmSendFailed")]
     public static partial void SendFailed(ILogger logger, string backend, string recipient, string reason);
+
+    [LoggerMessage(6032, LogLevel.Warning, "{Backend}: parts {Missing} of {Total} (reference {Reference}) from {Sender} did not arrive within {Timeout}; routing the {Present} part(s) that did as an incomplete message", EventName = "GsmIncompleteMessage")]
+    public static partial void IncompleteMessage(ILogger logger, string backend, string missing, int total, int reference, string sender, TimeSpan timeout, int present);
+
+    [LoggerMessage(6033, LogLevel.Error, "{Backend}: the router did not take a message from {Sender} that the modem handed over directly (+CMT); it was not stored on the SIM and is lost", EventName = "GsmDirectRouteFailed")]
+    public static partial void DirectRouteFailed(ILogger logger, string backend, string sender, Exception exception);
 }

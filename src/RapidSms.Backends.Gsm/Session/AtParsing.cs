@@ -60,4 +60,17 @@ internal static class AtParsing
 
         return new DateTimeOffset(local, offset);
     }
+
+    /// <summary>The quoted names in the first parenthesised group of a range answer, such as <c>("SM","ME"),("SM")</c>; empty when there is none.</summary>
+    public static IReadOnlyList<string> FirstGroup(string value)
+    {
+        var open = value.IndexOf('(', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : value.IndexOf(')', open);
+        if (close < 0)
+        {
+            return [];
+        }
+
+        return [.. value[(open + 1)..close].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim('"'))];
+    }
 }

@@ -40,6 +40,12 @@ internal sealed class ModemSession : IAsyncDisposable
 
     public int? SignalQuality { get; private set; }
 
+    /// <summary>The storages the sweep lists, in order; <see langword="null"/> in the list stands for the one selected (the modem did not say which).</summary>
+    public IReadOnlyList<string?> SweepStorages { get; private set; } = [null];
+
+    /// <summary>The storage reading and deleting apply to now, once known.</summary>
+    public string? SelectedStorage => _storage;
+
     public int StorageIndexBase => _options.StorageIndexBase ?? _profile.StorageIndexBase;
 
     public ValueTask DisposeAsync() => Channel.DisposeAsync();
@@ -129,6 +135,8 @@ internal sealed class ModemSession : IAsyncDisposable
             _storage = AtParsing.Values("+CPMS:" + value)[0];
         }
 
+        await ChooseSweepStoragesAsync(cancellationToken).ConfigureAwait(false);
+
         await WaitForRegistrationAsync(cancellationToken).ConfigureAwait(false);
         Manufacturer = await IdentityAsync("AT+CGMI", cancellationToken).ConfigureAwait(false);
         Model = await IdentityAsync("AT+CGMM", cancellationToken).ConfigureAwait(false);
@@ -158,6 +166,7 @@ internal sealed class ModemSession : IAsyncDisposable
     public async Task<StoredMessage?> ReadAsync(int index, string? storage, CancellationToken cancellationToken)
     {
         await SelectStorageAsync(storage, cancellationToken).ConfigureAwait(false);
+        storage ??= _storage;
         var command = new AtCommand(FormattableString.Invariant($"AT+CMGR={index}"), "+CMGR:", _options.CommandTimeout) { TextBodies = Mode == GsmMessageMode.Text };
         var response = await Channel.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
         if (!response.IsOk)
@@ -179,18 +188,21 @@ internal sealed class ModemSession : IAsyncDisposable
         var values = AtParsing.Values(lines[0]);
         if (Mode == GsmMessageMode.Pdu)
         {
-            return lines[1].Length == 0 ? null : new StoredMessage(index, lines[1], null) { IsOutgoing = AtParsing.Int(values, 0) is 2 or 3 };
+            return lines[1].Length == 0 ? null : new StoredMessage(index, lines[1], null) { IsOutgoing = AtParsing.Int(values, 0) is 2 or 3, Storage = storage };
         }
 
         return new StoredMessage(index, null, new TextModeMessage(values.ElementAtOrDefault(1) ?? string.Empty, AtParsing.TextTimestamp(values.ElementAtOrDefault(3) ?? string.Empty), lines[1]))
         {
             IsOutgoing = values.ElementAtOrDefault(0)?.StartsWith("STO", StringComparison.OrdinalIgnoreCase) == true,
+            Storage = storage,
         };
     }
 
-    /// <summary>Lists every stored message (read or not).</summary>
-    public async Task<IReadOnlyList<StoredMessage>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>Lists every message (read or not) in <paramref name="storage"/>, or in the selected storage when it is <see langword="null"/>.</summary>
+    public async Task<IReadOnlyList<StoredMessage>> ListAsync(string? storage, CancellationToken cancellationToken)
     {
+        await SelectStorageAsync(storage, cancellationToken).ConfigureAwait(false);
+        storage ??= _storage;
         var text = Mode == GsmMessageMode.Pdu ? "AT+CMGL=4" : "AT+CMGL=\"ALL\"";
         var command = new AtCommand(text, "+CMGL:", _options.SendTimeout) { TextBodies = Mode == GsmMessageMode.Text };
         var response = await Channel.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
@@ -202,7 +214,7 @@ internal sealed class ModemSession : IAsyncDisposable
 
         if (response.Result == AtResultKind.Error)
         {
-            return await ListByIndexAsync(cancellationToken).ConfigureAwait(false);
+            return await ListByIndexAsync(storage, cancellationToken).ConfigureAwait(false);
         }
 
         response.EnsureOk(_backend);
@@ -217,18 +229,21 @@ internal sealed class ModemSession : IAsyncDisposable
             }
 
             result.Add(Mode == GsmMessageMode.Pdu
-                ? new StoredMessage(index, lines[i + 1], null) { IsOutgoing = AtParsing.Int(values, 1) is 2 or 3 }
+                ? new StoredMessage(index, lines[i + 1], null) { IsOutgoing = AtParsing.Int(values, 1) is 2 or 3, Storage = storage }
                 : new StoredMessage(index, null, new TextModeMessage(values.ElementAtOrDefault(2) ?? string.Empty, AtParsing.TextTimestamp(values.ElementAtOrDefault(4) ?? string.Empty), lines[i + 1]))
                 {
                     IsOutgoing = values.ElementAtOrDefault(1)?.StartsWith("STO", StringComparison.OrdinalIgnoreCase) == true,
+                    Storage = storage,
                 });
         }
 
         return result;
     }
 
-    public async Task DeleteAsync(int index, CancellationToken cancellationToken)
+    /// <summary>Deletes one message from <paramref name="storage"/> (the selected one when <see langword="null"/>).</summary>
+    public async Task DeleteAsync(int index, string? storage, CancellationToken cancellationToken)
     {
+        await SelectStorageAsync(storage, cancellationToken).ConfigureAwait(false);
         var template = _options.DeleteCommand is { Length: > 0 } own ? own : _profile.DeleteCommand;
         await RunAsync(string.Format(CultureInfo.InvariantCulture, template, index), null, cancellationToken).ConfigureAwait(false);
     }
@@ -261,9 +276,27 @@ internal sealed class ModemSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Picks the storages to sweep: the configured (or the profile's) list, less those the modem does not offer for
+    /// reading in <c>AT+CPMS=?</c>. A modem that does not answer the question is swept in every listed storage (one it
+    /// lacks then fails to select, which is logged and skipped); when none is left, the selected one is swept.
+    /// </summary>
+    private async Task ChooseSweepStoragesAsync(CancellationToken cancellationToken)
+    {
+        IEnumerable<string> wanted = _options.Storages.Count > 0 ? _options.Storages : _profile.Storages;
+        var offered = await Channel.ExecuteAsync(new AtCommand("AT+CPMS=?", "+CPMS:", _options.CommandTimeout), cancellationToken).ConfigureAwait(false);
+        var readable = offered.IsOk && offered.Value("+CPMS:") is { } list ? AtParsing.FirstGroup(list) : [];
+        var chosen = wanted
+            .Select(s => s.Trim().ToUpperInvariant())
+            .Where(s => s.Length > 0 && (readable.Count == 0 || readable.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList<string?>();
+        SweepStorages = chosen.Count > 0 ? chosen : [_storage];
+    }
+
     private async Task SelectStorageAsync(string? storage, CancellationToken cancellationToken)
     {
-        if (storage is null || _storage is null || string.Equals(storage, _storage, StringComparison.OrdinalIgnoreCase))
+        if (storage is null || string.Equals(storage, _storage, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
@@ -272,15 +305,15 @@ internal sealed class ModemSession : IAsyncDisposable
         _storage = storage;
     }
 
-    private async Task<IReadOnlyList<StoredMessage>> ListByIndexAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredMessage>> ListByIndexAsync(string? storage, CancellationToken cancellationToken)
     {
         // No AT+CMGL: read the storage slot by slot, from the profile's first index.
-        var storage = await RunAsync("AT+CPMS?", "+CPMS:", cancellationToken).ConfigureAwait(false);
-        var total = AtParsing.Int(AtParsing.Values("+CPMS:" + storage.Value("+CPMS:")), 2) ?? 0;
+        var counts = await RunAsync("AT+CPMS?", "+CPMS:", cancellationToken).ConfigureAwait(false);
+        var total = AtParsing.Int(AtParsing.Values("+CPMS:" + counts.Value("+CPMS:")), 2) ?? 0;
         var result = new List<StoredMessage>();
         for (var index = StorageIndexBase; index < StorageIndexBase + total; index++)
         {
-            if (await ReadAsync(index, null, cancellationToken).ConfigureAwait(false) is { } message)
+            if (await ReadAsync(index, storage, cancellationToken).ConfigureAwait(false) is { } message)
             {
                 result.Add(message);
             }

@@ -27,7 +27,7 @@ public sealed class GsmModemSimulator : IAsyncDisposable
     private const char CtrlZ = '\u001a';
     private const char Esc = '\u001b';
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<int, Stored> _storage = [];
+    private readonly Dictionary<string, SortedDictionary<int, Stored>> _memories = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<GsmSimulatorMessage> _sent = [];
     private readonly List<string> _commands = [];
     private readonly List<int> _deleted = [];
@@ -40,8 +40,11 @@ public sealed class GsmModemSimulator : IAsyncDisposable
     private Stream? _current;
     private TcpListener? _listener;
     private (string Sender, string Text)? _deliverDuringSend;
+    private SortedDictionary<int, Stored> _storage;
+    private string _selected;
     private bool _echo;
     private bool _pinLocked;
+    private string? _incoming;
     private bool _textMode;
     private int _nextReference;
     private int _deliverReference = 1;
@@ -53,6 +56,47 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         Options = options ?? new GsmModemSimulatorOptions();
         _echo = Options.Echo;
         _pinLocked = Options.Pin is not null;
+        if (Options.Storages.Count == 0)
+        {
+            throw new ArgumentException("The simulator needs at least one storage, such as SM.", nameof(options));
+        }
+
+        foreach (var memory in Options.Storages)
+        {
+            _memories[memory] = [];
+        }
+
+        _selected = Options.Storages[0];
+        _storage = _memories[_selected];
+    }
+
+    /// <summary>
+    /// Where arriving messages and status reports are stored and what <c>+CMTI</c>/<c>+CDSI</c> name: one of
+    /// <see cref="GsmModemSimulatorOptions.Storages"/>. Defaults to the first, <c>SM</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The storage is not one of the simulator's.</exception>
+    public string IncomingStorage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _incoming ?? Options.Storages[0];
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                if (!_memories.ContainsKey(value))
+                {
+                    throw new ArgumentException($"'{value}' is not one of the simulator's storages ({string.Join(", ", Options.Storages)}).", nameof(value));
+                }
+
+                _incoming = value;
+            }
+        }
     }
 
     /// <summary>The behaviour switches; changes take effect at the next command.</summary>
@@ -76,15 +120,18 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The stored messages: index to PDU in hex.</summary>
-    public IReadOnlyDictionary<int, string> Storage
+    /// <summary>The messages stored in the first storage (the SIM, <c>SM</c>): index to PDU in hex.</summary>
+    public IReadOnlyDictionary<int, string> Storage => StorageOf(Options.Storages[0]);
+
+    /// <summary>The messages stored in <paramref name="storage"/> (such as <c>ME</c>): index to PDU in hex.</summary>
+    /// <param name="storage">One of <see cref="GsmModemSimulatorOptions.Storages"/>.</param>
+    /// <exception cref="KeyNotFoundException">The storage is not one of the simulator's.</exception>
+    public IReadOnlyDictionary<int, string> StorageOf(string storage)
     {
-        get
+        ArgumentNullException.ThrowIfNull(storage);
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _storage.ToDictionary(p => p.Key, p => p.Value.Pdu);
-            }
+            return _memories[storage].ToDictionary(p => p.Key, p => p.Value.Pdu);
         }
     }
 
@@ -276,10 +323,10 @@ public sealed class GsmModemSimulator : IAsyncDisposable
     public async Task<int> DeliverPduAsync(string pduHex, bool notify = true, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(pduHex);
-        var index = Store(pduHex, isStatusReport: false);
+        var (storage, index) = Store(pduHex, isStatusReport: false);
         if (notify)
         {
-            await SendUnsolicitedAsync($"+CMTI: \"SM\",{index}", cancellationToken).ConfigureAwait(false);
+            await SendUnsolicitedAsync($"+CMTI: \"{storage}\",{index}", cancellationToken).ConfigureAwait(false);
         }
 
         return index;
@@ -426,24 +473,26 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         }
     }
 
-    private int Store(string pdu, bool isStatusReport)
+    private (string Storage, int Index) Store(string pdu, bool isStatusReport)
     {
         lock (_gate)
         {
-            if (_storage.Count >= Options.Capacity)
+            var name = _incoming ?? Options.Storages[0];
+            var memory = _memories[name];
+            if (memory.Count >= Options.Capacity)
             {
-                throw new InvalidOperationException($"The simulated SIM is full ({Options.Capacity} messages).");
+                throw new InvalidOperationException($"The simulated storage {name} is full ({Options.Capacity} messages).");
             }
 
             var index = Options.FirstIndex;
-            while (_storage.ContainsKey(index))
+            while (memory.ContainsKey(index))
             {
                 index++;
             }
 
-            _storage[index] = new Stored(pdu, isStatusReport);
+            memory[index] = new Stored(pdu, isStatusReport);
             SignalWaiters();
-            return index;
+            return (name, index);
         }
     }
 
@@ -557,7 +606,8 @@ public sealed class GsmModemSimulator : IAsyncDisposable
             case "AT+CMGF=?":
                 return Options.SupportsPduMode ? "+CMGF: (0,1)\r\n\r\nOK" : "+CMGF: (1)\r\n\r\nOK";
             case "AT+CPMS=?":
-                return "+CPMS: (\"SM\"),(\"SM\"),(\"SM\")\r\n\r\nOK";
+                var memories = "(" + string.Join(',', Options.Storages.Select(m => $"\"{m}\"")) + ")";
+                return $"+CPMS: {memories},{memories},{memories}\r\n\r\nOK";
             case "AT+CNMI=?":
                 return "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)\r\n\r\nOK";
             case "AT+CMGL=?":
@@ -572,7 +622,7 @@ public sealed class GsmModemSimulator : IAsyncDisposable
                 lock (_gate)
                 {
                     var used = _storage.Count;
-                    return $"+CPMS: \"SM\",{used},{Options.Capacity},\"SM\",{used},{Options.Capacity},\"SM\",{used},{Options.Capacity}\r\n\r\nOK";
+                    return $"+CPMS: \"{_selected}\",{used},{Options.Capacity},\"{_selected}\",{used},{Options.Capacity},\"{_selected}\",{used},{Options.Capacity}\r\n\r\nOK";
                 }
         }
 
@@ -630,6 +680,15 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         {
             lock (_gate)
             {
+                // Only the first memory (where reading, listing and deleting happen) is simulated.
+                var memory = line[8..].Split(',')[0].Trim().Trim('"');
+                if (!_memories.TryGetValue(memory, out var selected))
+                {
+                    return "+CMS ERROR: 302";
+                }
+
+                _selected = memory;
+                _storage = selected;
                 var used = _storage.Count;
                 return $"+CPMS: {used},{Options.Capacity},{used},{Options.Capacity},{used},{Options.Capacity}\r\n\r\nOK";
             }
@@ -815,10 +874,10 @@ public sealed class GsmModemSimulator : IAsyncDisposable
         {
             var now = Options.TimeProvider.GetLocalNow();
             var report = SmsPduEncoder.EncodeStatusReport((byte)reference, recipient, now, now, Options.StatusReportStatus, Options.ServiceCenter);
-            var index = Store(report.Hex, isStatusReport: true);
+            var (storage, index) = Store(report.Hex, isStatusReport: true);
             if (NotifyIncoming)
             {
-                await SendUnsolicitedAsync($"+CDSI: \"SM\",{index}", cancellationToken).ConfigureAwait(false);
+                await SendUnsolicitedAsync($"+CDSI: \"{storage}\",{index}", cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -30,7 +30,13 @@ public sealed class GsmModemSimulatorOptions
     /// <summary>The first storage index (0 or 1). Defaults to 1.</summary>
     public int FirstIndex { get; set; } = 1;
 
-    /// <summary>How many messages the SIM holds. Defaults to 30.</summary>
+    /// <summary>
+    /// The message storages the modem has (<c>AT+CPMS=?</c>), such as <c>SM</c> (the SIM) and <c>ME</c> (the modem's
+    /// own memory); the first is selected at power-up. Defaults to <c>SM</c> and <c>ME</c>.
+    /// </summary>
+    public IReadOnlyList<string> Storages { get; set; } = ["SM", "ME"];
+
+    /// <summary>How many messages each storage holds. Defaults to 30.</summary>
     public int Capacity { get; set; } = 30;
 
     /// <summary>The service centre written into delivered PDUs. Defaults to <c>+256700000000</c>.</summary>

@@ -50,6 +50,7 @@ public sealed class ConfigurationTests
     [InlineData("BaudRate", "14400", "BaudRate")]
     [InlineData("ValidityPeriod", "00:01:00", "ValidityPeriod")]
     [InlineData("DeleteCommand", "AT+CMGD=1", "{0}")]
+    [InlineData("IncompleteMessageTimeout", "00:00:00", "IncompleteMessageTimeout")]
     public async Task UseGsm_InvalidOption_FailsAtStart(string key, string value, string expected)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -65,6 +65,86 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_MessagesStoredOnSimAndInModemMemoryWhileOffline_SweptFromBoth_EachDeletedFromItsOwnStorage()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        link.Simulator.NotifyIncoming = false;
+        var onSim = await link.Simulator.DeliverAsync(Sender, "kept on the SIM", cancellationToken: timeout.Token);
+        link.Simulator.IncomingStorage = "ME";
+        var inModem = await link.Simulator.DeliverAsync("+256700000002", "kept in the modem: " + new string('m', 200), cancellationToken: timeout.Token);
+        onSim.Should().Equal(1);
+        inModem[0].Should().Be(1, "both storages number from 1, so a delete in the wrong one would remove the wrong message");
+
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.App.WaitForReceivedAsync(2, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.StorageOf("SM").Count == 0 && link.Simulator.StorageOf("ME").Count == 0, timeout.Token);
+
+        host.App.Received.Select(m => m.Text).Should().BeEquivalentTo(["kept on the SIM", "kept in the modem: " + new string('m', 200)]);
+        link.Simulator.Commands.Should().Contain("AT+CPMS=\"ME\"");
+    }
+
+    [Fact]
+    public async Task Tcp_NotificationNamesModemMemory_ReadAndDeletedThereNotOnTheSim()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+
+        // Stored without +CMTI, so the SIM's slot 1 stays taken while ME's slot 1 is announced.
+        link.Simulator.NotifyIncoming = false;
+        var onSim = await link.Simulator.DeliverAsync(Sender, "unannounced, left for the next sweep", cancellationToken: timeout.Token);
+        link.Simulator.NotifyIncoming = true;
+        link.Simulator.IncomingStorage = "ME";
+        var inModem = await link.Simulator.DeliverAsync(Sender, "echo from the modem memory", cancellationToken: timeout.Token);
+        await link.Simulator.WaitForSentAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.StorageOf("ME").Count == 0, timeout.Token);
+
+        inModem.Should().Equal(onSim);
+        link.Simulator.Storage.Should().ContainKey(onSim[0]);
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be("echo from the modem memory");
+    }
+
+    [Fact]
+    public async Task Tcp_ModemWithoutModemMemory_SweepsOnlyTheSim()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { Storages = ["SM"], Capacity = 255 });
+        link.Simulator.NotifyIncoming = false;
+        await link.Simulator.DeliverAsync(Sender, "only the SIM here", cancellationToken: timeout.Token);
+
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        link.Simulator.Commands.Should().NotContain(c => c.StartsWith("AT+CPMS=\"ME\"", StringComparison.Ordinal));
+        host.Logs.Records.Should().NotContain(r => r.EventId.Id == 6029);
+    }
+
+    [Fact]
+    public async Task Tcp_StoragesOption_SweepsOnlyTheStoragesListed()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        link.Simulator.NotifyIncoming = false;
+        link.Simulator.IncomingStorage = "ME";
+        await link.Simulator.DeliverAsync(Sender, "in the modem memory", cancellationToken: timeout.Token);
+        link.Simulator.IncomingStorage = "SM";
+        await link.Simulator.DeliverAsync(Sender, "on the SIM", cancellationToken: timeout.Token);
+
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.Storages.Add("SM");
+        })));
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.Storage.Count == 0, timeout.Token);
+
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be("on the SIM");
+        link.Simulator.StorageOf("ME").Should().HaveCount(1);
+    }
+
+    [Fact]
     public async Task Tcp_PeriodicSweep_FindsMessageWhoseNotificationWasMissed()
     {
         using var timeout = Timeout();
@@ -124,6 +204,29 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_DirectlyDeliveredPartHeldAcrossReconnect_JoinedWithItsLastPart()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = "handed over directly, in two parts: " + new string('d', 150);
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x51 });
+        pdus.Should().HaveCount(2);
+
+        // +CMT parts are not on the SIM: a reopened link must not forget the one already held.
+        await link.Simulator.SendUnsolicitedAsync($"+CMT: ,{pdus[0].TpduLength}\r\n{pdus[0].Hex}", timeout.Token);
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6024, timeout.Token);
+        await link.Simulator.DisconnectAsync();
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6012, timeout.Token);
+        await host.WaitReadyAsync("modem", timeout.Token);
+        await link.Simulator.SendUnsolicitedAsync($"+CMT: ,{pdus[1].TpduLength}\r\n{pdus[1].Hex}", timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be(text);
+    }
+
+    [Fact]
     public async Task Tcp_UndecodablePdu_ParkedNotDeleted_AndNextMessageStillRouted()
     {
         using var timeout = Timeout();
@@ -175,6 +278,59 @@ public sealed class GsmBackendTests
 
         result.Succeeded.Should().BeTrue();
         (await link.Simulator.WaitForSentAsync(1, timeout.Token))[0].Text.Should().Be("after a network timeout");
+        link.Simulator.Commands.Count(c => c.StartsWith("AT+CMGS", StringComparison.Ordinal)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Tcp_LongMessageLastPartFailsTransiently_RouterRetrySendsOnlyTheRest()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.StatusReports = true;
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = "three parts: " + new string('t', 320);
+        var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions { StatusReportRequest = true });
+        shape.Should().HaveCount(3);
+        shape[2].TpduLength.Should().NotBe(shape[0].TpduLength, "the failure is aimed at the last part by its length");
+
+        // Every try the backend makes for the last part fails; the router's retry then finds the network back.
+        link.Simulator.FailNext($"AT+CMGS={shape[2].TpduLength}", "+CMS ERROR: 332", times: 3);
+        var message = new OutgoingMessage([new Connection("modem", Sender)], text);
+        var result = await host.Router.SendOutgoingAsync(message, timeout.Token);
+        var sent = await link.Simulator.WaitForSentAsync(1, timeout.Token);
+        await host.App.WaitForReportsAsync(1, timeout.Token);
+
+        result.Succeeded.Should().BeTrue();
+        sent.Should().ContainSingle().Which.Text.Should().Be(text);
+        sent[0].Parts.Should().Be(3);
+        link.Simulator.Commands.Count(c => c == $"AT+CMGS={shape[0].TpduLength}").Should().Be(2, "parts 1 and 2 went out once each");
+        result.Recipients[0].BackendMessageId.Should().Be(string.Join(',', sent[0].MessageReferences));
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 6031 && r.Message.Contains("Parts 1-2 of 3 went out; a retry sends the rest only", StringComparison.Ordinal));
+        var report = host.App.Reports.Should().ContainSingle().Subject;
+        report.MessageId.Should().Be(message.Id);
+        report.Status.Should().Be(DeliveryStatus.Delivered);
+    }
+
+    [Fact]
+    public async Task Tcp_LongMessageLastPartFailsPermanently_NotRetriedAndSaysWhatWentOut()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var text = "two parts: " + new string('p', 200);
+        var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions());
+        link.Simulator.FailNext($"AT+CMGS={shape[1].TpduLength}", "+CMS ERROR: 21");
+
+        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage([new Connection("modem", Sender)], text), timeout.Token);
+
+        var failure = result.Failures.Should().ContainSingle().Subject;
+        failure.IsTransient.Should().BeFalse();
+        failure.Error.Should().Contain("Parts 1-1 of 2 went out.");
         link.Simulator.Commands.Count(c => c.StartsWith("AT+CMGS", StringComparison.Ordinal)).Should().Be(2);
     }
 
@@ -258,10 +414,8 @@ public sealed class GsmBackendTests
         var backend = host.Backend("modem");
 
         link.Simulator.Unresponsive = true;
-        while (backend.Status.Reconnects == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6012, timeout.Token);
+        backend.Status.Reconnects.Should().BeGreaterThan(0);
 
         link.Simulator.Unresponsive = false;
         await host.WaitReadyAsync("modem", timeout.Token);
@@ -358,15 +512,13 @@ public sealed class GsmBackendTests
             indexes.Add(await link.Simulator.DeliverPduAsync(pdu.Hex, cancellationToken: timeout.Token));
         }
 
-        while (host.Backend("modem").Status.HeldParts < pdus.Count - 1)
+        for (var sequence = 2; sequence <= pdus.Count; sequence++)
         {
-            if (timeout.Token.IsCancellationRequested)
-            {
-                throw new TimeoutException(string.Join("\n", host.Logs.Records.Select(r => $"{r.Level} {r.Message}")) + "\n" + string.Join("\n", link.Simulator.Commands));
-            }
-
-            await Task.Delay(20, CancellationToken.None);
+            var held = $"holding part {sequence} of {pdus.Count}";
+            await host.Logs.WaitForAsync(r => r.EventId.Id == 6024 && r.Message.Contains(held, StringComparison.Ordinal), timeout.Token);
         }
+
+        host.Backend("modem").Status.HeldParts.Should().Be(pdus.Count - 1);
 
         link.Simulator.DeletedIndexes.Should().BeEmpty();
 
@@ -382,6 +534,69 @@ public sealed class GsmBackendTests
     }
 
     [Fact]
+    public async Task Tcp_LongMessageMissingAPart_PartsPresentRoutedAsIncompleteAfterTimeout_LatePartOnItsOwn()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.IncompleteMessageTimeout = TimeSpan.FromMilliseconds(300);
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var sent = DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture);
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, string.Concat(Enumerable.Range(0, 60).Select(i => $"word{i} ")), sent, new SmsEncodingOptions { ConcatenationReference = 0x42 });
+        pdus.Should().HaveCount(3);
+        var texts = pdus.Select(p => ((SmsDeliver)SmsPdu.Decode(p.Hex, PduDirection.ToMobile)).Text).ToList();
+
+        var first = await link.Simulator.DeliverPduAsync(pdus[0].Hex, cancellationToken: timeout.Token);
+        var third = await link.Simulator.DeliverPduAsync(pdus[2].Hex, cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.DeletedIndexes.Contains(first) && link.Simulator.DeletedIndexes.Contains(third), timeout.Token);
+
+        var incomplete = host.App.Received.Should().ContainSingle().Subject;
+        incomplete.Text.Should().Be(texts[0] + texts[2]);
+        incomplete.Fields[GsmBackend.IncompleteField].Should().Be(true);
+        incomplete.Fields[GsmBackend.MissingPartsField].Should().BeEquivalentTo(new[] { 2 });
+        incomplete.Fields[GsmBackend.PartsField].Should().Be(2);
+        incomplete.Fields[GsmBackend.TimestampField].Should().Be(sent);
+        host.Logs.Records.Should().Contain(r => r.EventId.Id == 6032 && r.Level == LogLevel.Warning);
+
+        // The missing part turns up after all: routed on its own, marked the same way, never dropped.
+        var second = await link.Simulator.DeliverPduAsync(pdus[1].Hex, cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(2, timeout.Token);
+        await link.Simulator.WaitUntilAsync(() => link.Simulator.DeletedIndexes.Contains(second), timeout.Token);
+
+        var late = host.App.Received[1];
+        late.Text.Should().Be(texts[1]);
+        late.Fields[GsmBackend.MissingPartsField].Should().BeEquivalentTo(new[] { 1, 3 });
+        host.Backend("modem").Status.HeldParts.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Tcp_LongMessageMissingAPart_HeldOnTheSimWithoutTimeout()
+    {
+        using var timeout = Timeout();
+        await using var link = ModemLink.Tcp();
+        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            o.IncompleteMessageTimeout = null;
+        })));
+        await host.WaitReadyAsync("modem", timeout.Token);
+        var pdus = SmsPduEncoder.EncodeDeliver(Sender, new string('h', 300), DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x43 });
+
+        var index = await link.Simulator.DeliverPduAsync(pdus[0].Hex, cancellationToken: timeout.Token);
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6024, timeout.Token);
+        await link.Simulator.DeliverAsync(Sender, "a later message", cancellationToken: timeout.Token);
+        await host.App.WaitForReceivedAsync(1, timeout.Token);
+
+        host.App.Received.Should().ContainSingle().Which.Text.Should().Be("a later message");
+        link.Simulator.Storage.Should().ContainKey(index);
+        host.Backend("modem").Status.HeldParts.Should().Be(1);
+    }
+
+    [Fact]
     public async Task Tcp_ConnectionDropped_ReconnectsAndReceivesAgain()
     {
         using var timeout = Timeout();
@@ -391,10 +606,8 @@ public sealed class GsmBackendTests
         var backend = host.Backend("modem");
 
         await link.Simulator.DisconnectAsync();
-        while (backend.Status.Reconnects == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6012, timeout.Token);
+        backend.Status.Reconnects.Should().BeGreaterThan(0);
 
         await host.WaitReadyAsync("modem", timeout.Token);
         await link.Simulator.DeliverAsync(Sender, "echo reconnected", cancellationToken: timeout.Token);

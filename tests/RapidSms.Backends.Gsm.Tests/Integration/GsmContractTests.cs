@@ -1,18 +1,31 @@
 using RapidSms.Testing;
-using RapidSms.Testing.Gsm;
+using RapidSms.Tests.Shared;
 
 namespace RapidSms.Backends.Gsm.Tests.Integration;
 
 /// <summary>The shared backend contract, with the GSM backend talking to the simulator over TCP.</summary>
-public sealed class GsmContractTests : BackendContractTests
+public sealed class GsmTcpContractTests : GsmContractTests
 {
-    private ModemLink? _link;
+    private protected override Task<ModemLink> OpenLinkAsync() => Task.FromResult(ModemLink.Tcp());
+}
 
-    protected override ValueTask<IBackendTestPeer> StartPeerAsync(CancellationToken cancellationToken)
-    {
-        _link = ModemLink.Tcp();
-        return ValueTask.FromResult<IBackendTestPeer>(new SimulatorPeer(_link));
-    }
+/// <summary>
+/// The shared backend contract over a socat pseudo-terminal pair: the backend opens its end through the real
+/// termios transport, as it would open /dev/ttyUSB1, and the simulator serves the other end.
+/// </summary>
+[RequiresPeer(SocatPair.Install, "socat")]
+public sealed class GsmPtyContractTests : GsmContractTests
+{
+    private protected override Task<ModemLink> OpenLinkAsync() => ModemLink.PtyAsync();
+}
+
+/// <summary>The shared backend contract with the simulator as the other side; subclasses choose the link.</summary>
+public abstract class GsmContractTests : BackendContractTests
+{
+    private protected abstract Task<ModemLink> OpenLinkAsync();
+
+    protected override async ValueTask<IBackendTestPeer> StartPeerAsync(CancellationToken cancellationToken) =>
+        new SimulatorPeer(await OpenLinkAsync().WaitAsync(cancellationToken));
 
     protected override void ConfigureBackend(IBackendBuilder backend, IBackendTestPeer peer) =>
         backend.UseGsm(((SimulatorPeer)peer).Link.Configure);

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using RapidSms.Testing;
+using RapidSms.Tests.Shared;
 
 namespace RapidSms.Backends.Gsm.Tests.Integration;
 
@@ -29,5 +31,41 @@ public sealed class MetricsTests
         sent.Sum().Should().Be(2);
         signal.LastMeasurement!.Value.Should().Be(-93);
         signal.LastMeasurement.HasTag(RapidSmsTelemetry.BackendTag, "modem").Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task TelemetryPage_ListsEveryGsmInstrumentWithItsTypeAndUnit()
+    {
+        var published = new Dictionary<string, Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == RapidSmsTelemetry.Name && instrument.Name.StartsWith("rapidsms.gsm.", StringComparison.Ordinal))
+                {
+                    lock (published)
+                    {
+                        published[instrument.Name] = instrument;
+                    }
+                }
+            },
+        };
+        listener.Start();
+        await using var link = ModemLink.Tcp();
+        await using (await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)), services => services.AddMetrics()))
+        {
+        }
+
+        var page = await File.ReadAllLinesAsync(Path.Combine(Peers.RepositoryRoot, "docs", "telemetry.md"));
+        lock (published)
+        {
+            published.Keys.Should().BeEquivalentTo(typeof(GsmTelemetry).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!));
+            foreach (var instrument in published.Values)
+            {
+                var kind = instrument.GetType().Name.Split('`')[0];
+                page.Should().ContainSingle(l => l.StartsWith($"| `{instrument.Name}` |", StringComparison.Ordinal))
+                    .Which.Should().Contain($"| {kind} | `{instrument.Unit}` |");
+            }
+        }
     }
 }

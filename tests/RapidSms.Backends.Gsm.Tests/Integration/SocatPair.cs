@@ -26,20 +26,40 @@ internal sealed class SocatPair : IAsyncDisposable
 
     public static async Task<SocatPair> StartAsync()
     {
+        const string Ready = "starting data transfer loop";
         var socat = Peers.Require("socat", Install);
         var directory = Peers.CreateTempDirectory("gsm-pty");
-        var process = PeerProcess.Start(socat, ["-d", $"pty,raw,echo=0,link={Path.Combine(directory, "host")}", $"pty,raw,echo=0,link={Path.Combine(directory, "modem")}"]);
-        var pair = new SocatPair(process, directory);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!File.Exists(pair.HostEnd) || !File.Exists(pair.ModemEnd))
-        {
-            if (process.HasExited || timeout.IsCancellationRequested)
-            {
-                await pair.DisposeAsync();
-                throw new InvalidOperationException("socat did not create its pseudo-terminals." + process.DescribeOutput());
-            }
 
-            await Task.Delay(20);
+        // With -d -d socat says when both pseudo-terminals (and their links) exist and it starts copying between them.
+        var process = PeerProcess.Start(socat, ["-d", "-d", $"pty,raw,echo=0,link={Path.Combine(directory, "host")}", $"pty,raw,echo=0,link={Path.Combine(directory, "modem")}"]);
+        var pair = new SocatPair(process, directory);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.LineReceived += line =>
+        {
+            if (line.Contains(Ready, StringComparison.Ordinal))
+            {
+                started.TrySetResult();
+            }
+        };
+        if (process.Output.Any(line => line.Contains(Ready, StringComparison.Ordinal)))
+        {
+            started.TrySetResult();
+        }
+
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            await pair.DisposeAsync();
+            throw new InvalidOperationException("socat did not create its pseudo-terminals." + process.DescribeOutput());
+        }
+
+        if (!File.Exists(pair.HostEnd) || !File.Exists(pair.ModemEnd))
+        {
+            await pair.DisposeAsync();
+            throw new InvalidOperationException("socat started without the pseudo-terminal links." + process.DescribeOutput());
         }
 
         return pair;

@@ -27,4 +27,14 @@ public sealed class AtParsingTests
     {
         AtParsing.TextTimestamp(text).Should().BeNull();
     }
+
+    [Theory]
+    [InlineData(" (\"SM\",\"ME\"),(\"SM\",\"ME\"),(\"SM\")", new[] { "SM", "ME" })]
+    [InlineData(" (\"ME\",\"MT\",\"SM\",\"SR\"),(\"ME\",\"MT\",\"SM\")", new[] { "ME", "MT", "SM", "SR" })]
+    [InlineData(" \"SM\",\"ME\"", new string[0])]
+    [InlineData("", new string[0])]
+    public void FirstGroup_StorageRanges_ReadsTheReadableStorages(string value, string[] expected)
+    {
+        AtParsing.FirstGroup(value).Should().Equal(expected);
+    }
 }
