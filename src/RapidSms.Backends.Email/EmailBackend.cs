@@ -49,11 +49,20 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             throw new ArgumentException("FromAddress must be a bare address such as sms@example.org.", nameof(options));
         }
 
-        _imap = new MailServer(options.ImapHost, options.ImapPort, options.ImapSecurity, options.ImapUserName, options.ImapPassword, options.ServerCertificateThumbprint);
+        var token = options.AccessTokenProvider;
+        if (token is null && string.IsNullOrEmpty(options.ImapPassword))
+        {
+            throw new ArgumentException("ImapPassword is required, unless AccessTokenProvider supplies OAuth 2.0 tokens.", nameof(options));
+        }
+
+        _imap = new MailServer(
+            options.ImapHost, options.ImapPort, options.ImapSecurity, options.ImapUserName, options.ImapPassword, options.ServerCertificateThumbprint, token);
         _imapDescription = _imap.ToString();
         var smtpUser = options.SmtpUserName ?? options.ImapUserName;
         var smtpPassword = options.SmtpUserName is null ? options.ImapPassword : options.SmtpPassword;
-        _smtp = new MailServer(options.SmtpHost, options.SmtpPort, options.SmtpSecurity, smtpUser, smtpPassword, options.ServerCertificateThumbprint);
+        var smtpToken = string.IsNullOrEmpty(options.SmtpPassword) ? token : null;
+        _smtp = new MailServer(
+            options.SmtpHost, options.SmtpPort, options.SmtpSecurity, smtpUser, smtpPassword, options.ServerCertificateThumbprint, smtpToken);
         _from = new MailboxAddress(options.FromName ?? "", options.FromAddress);
     }
 

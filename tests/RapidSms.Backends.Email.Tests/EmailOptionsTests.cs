@@ -83,6 +83,24 @@ public sealed class EmailOptionsTests
     }
 
     [Fact]
+    public async Task Start_NeitherPasswordNorAccessTokenProvider_FailsNamingBoth()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddRapidSms(rapid => rapid.AddBackend("mail", b => b.UseEmail(o =>
+        {
+            o.ImapHost = "imap.example.org";
+            o.ImapUserName = "u";
+            o.SmtpHost = "smtp.example.org";
+            o.FromAddress = "u@example.org";
+        })));
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("ImapPassword").And.Contain("AccessTokenProvider");
+    }
+
+    [Fact]
     public void Bind_UnknownKey_IsAnError()
     {
         using var host = Build("""{ "RapidSms": { "Backends": { "mail": { "ENGINE": "email", "IMAP_HOTS": "typo" } } } }""", expectFailure: true);

@@ -129,8 +129,70 @@ public sealed partial class ScriptedImapServerTests
         (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the silence");
     }
 
-    private static async Task ServeAsync(
-        ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false)
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_AccessToken_LogsInWithXOAuth2AndAsksForAFreshTokenAfterARefusal()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nsent to an OAuth mailbox\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) =>
+            ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: t => t == "ya29.fresh-token"));
+        await using var servers = await MailServers.StartAsync();
+        var calls = 0;
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.ImapPassword = "";
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.AccessTokenProvider = _ => ValueTask.FromResult(Interlocked.Increment(ref calls) == 1 ? "ya29.expired-token" : "ya29.fresh-token");
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("sent to an OAuth mailbox");
+        await mailbox.AllSeen.WaitAsync(timeout.Token);
+
+        mailbox.Logins.Should().Contain(("rapidsms", "ya29.expired-token")).And.Contain(("rapidsms", "ya29.fresh-token"));
+        Volatile.Read(ref calls).Should().BeGreaterThanOrEqualTo(2);
+        var refusal = host.Logs.Records.First(r => r.EventId.Name == "ImapConnectionLost");
+        refusal.Exception!.Message.Should().Contain("AUTHENTICATIONFAILED").And.Contain("\"status\":\"401\"");
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "ProtocolTrace" && r.Message.Contains("AUTHENTICATE XOAUTH2", StringComparison.Ordinal));
+        host.Logs.Records.Should().NotContain(r => r.Message.Contains("ya29.", StringComparison.Ordinal)
+            || r.Message.Contains(XOAuthBase64("ya29.fresh-token"), StringComparison.Ordinal)
+            || (r.Exception != null && r.Exception.ToString().Contains("ya29.", StringComparison.Ordinal)));
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_AccessTokenProviderThrows_ReconnectsWithBackOffAndLogsNoSecret()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nafter the token endpoint recovered\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) =>
+            ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: _ => true));
+        await using var servers = await MailServers.StartAsync();
+        var calls = 0;
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.ImapPassword = "";
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.AccessTokenProvider = _ => Interlocked.Increment(ref calls) == 1
+                ? throw new HttpRequestException("token endpoint said: invalid_grant for client_secret=hunter2")
+                : ValueTask.FromResult("ya29.token");
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the token endpoint recovered");
+
+        var lost = host.Logs.Records.First(r => r.EventId.Name == "ImapConnectionLost");
+        lost.Exception!.Message.Should().Contain("access token provider failed").And.NotContain("hunter2");
+        lost.Exception.InnerException.Should().BeOfType<HttpRequestException>();
+    }
+
+    private static string XOAuthBase64(string token) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"user=rapidsms\u0001auth=Bearer {token}\u0001\u0001"));
+
+    internal static async Task ServeAsync(
+        ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false,
+        Func<string, bool>? acceptToken = null)
     {
         await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -147,8 +209,32 @@ public sealed partial class ScriptedImapServerTests
             switch (command)
             {
                 case "CAPABILITY":
-                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}\r\n{tag} OK done\r\n", cancellationToken);
+                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}{(acceptToken is null ? "" : " AUTH=XOAUTH2 LOGINDISABLED")}\r\n{tag} OK done\r\n", cancellationToken);
                     break;
+                case "AUTHENTICATE" when acceptToken is not null && rest == "XOAUTH2":
+                {
+                    // No SASL-IR here: the response comes after an empty challenge.
+                    await session.WriteAsync("+ \r\n", cancellationToken);
+                    var response = Encoding.UTF8.GetString(Convert.FromBase64String(await session.ReadLineAsync(cancellationToken) ?? ""));
+                    var match = XOAuth2Response().Match(response);
+                    mailbox.Logins.Add((match.Groups[1].Value, match.Groups[2].Value));
+                    if (match.Success && acceptToken(match.Groups[2].Value))
+                    {
+                        await session.WriteAsync($"{tag} OK [CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}] logged in\r\n", cancellationToken);
+                        break;
+                    }
+
+                    var error = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"status\":\"401\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}"));
+                    await session.WriteAsync($"+ {error}\r\n", cancellationToken);
+                    if (await session.ReadLineAsync(cancellationToken) != "")
+                    {
+                        throw new InvalidOperationException("The client did not answer the error challenge with an empty line.");
+                    }
+
+                    await session.WriteAsync($"{tag} NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)\r\n", cancellationToken);
+                    break;
+                }
+
                 case "IDLE" when refuseIdle:
                     await session.WriteAsync($"{tag} BAD IDLE is switched off here\r\n", cancellationToken);
                     break;
@@ -257,7 +343,10 @@ public sealed partial class ScriptedImapServerTests
     [GeneratedRegex("\\{(\\d+)\\}$")]
     private static partial Regex Literal();
 
-    private sealed class FakeMailbox
+    [GeneratedRegex("^user=([^\u0001]*)\u0001auth=Bearer ([^\u0001]*)\u0001\u0001$")]
+    internal static partial Regex XOAuth2Response();
+
+    internal sealed class FakeMailbox
     {
         private readonly ConcurrentDictionary<uint, (byte[] Content, bool Seen, bool Flagged, bool RefuseFetch)> _mails = new();
         private readonly TaskCompletionSource _allSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -82,7 +82,45 @@ public sealed class ScriptedSmtpServerTests
         transcript.Should().NotContain(l => l.StartsWith("AUTH", StringComparison.Ordinal) || l.StartsWith("MAIL", StringComparison.Ordinal));
     }
 
-    private static async Task ServeAsync(ServerSession session, ConcurrentQueue<string> transcript, ConcurrentQueue<string> data, bool offerStartTls, CancellationToken cancellationToken)
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Send_AccessToken_AuthenticatesWithXOAuth2AndARefusedTokenIsRetriedWithAFreshOne()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var transcript = new ConcurrentQueue<string>();
+        var data = new ConcurrentQueue<string>();
+        await using var smtp = new ScriptedServer((session, _, ct) => ServeAsync(session, transcript, data, offerStartTls: false, ct, acceptToken: "ya29.fresh"));
+        var mailbox = new ScriptedImapServerTests.FakeMailbox();
+        await using var imap = new ScriptedServer((session, number, ct) =>
+            ScriptedImapServerTests.ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: _ => true));
+        await using var servers = await MailServers.StartAsync();
+        var calls = 0;
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.ImapPassword = "";
+            o.SmtpPort = smtp.Port;
+            o.SmtpUserName = null;
+            o.SmtpPassword = null;
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+
+            // The first call is the IMAP login; the second, the first SMTP login, gets a token the server refuses.
+            o.AccessTokenProvider = _ => ValueTask.FromResult(Interlocked.Increment(ref calls) == 2 ? "ya29.stale" : "ya29.fresh");
+        });
+        await host.Logs.WaitForAsync(r => r.EventId.Name == "ImapConnected", timeout.Token);
+
+        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "hi"), timeout.Token);
+
+        result.Failures.Should().BeEmpty();
+        data.Should().ContainSingle();
+        var attempts = transcript.Where(l => l.StartsWith("token ", StringComparison.Ordinal)).ToList();
+        attempts.Should().Equal("token rapidsms ya29.stale", "token rapidsms ya29.fresh");
+        transcript.Should().Contain("AUTH XOAUTH2").And.NotContain(l => l.StartsWith("AUTH LOGIN", StringComparison.Ordinal) || l.StartsWith("AUTH PLAIN", StringComparison.Ordinal));
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "SendFailed" && r.Message.Contains("\"status\":\"400\"", StringComparison.Ordinal));
+        host.Logs.Records.Should().NotContain(r => r.Message.Contains("ya29.", StringComparison.Ordinal));
+    }
+
+    private static async Task ServeAsync(
+        ServerSession session, ConcurrentQueue<string> transcript, ConcurrentQueue<string> data, bool offerStartTls, CancellationToken cancellationToken, string? acceptToken = null)
     {
         await session.WriteAsync("220 fake.example ESMTP\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -92,12 +130,31 @@ public sealed class ScriptedSmtpServerTests
             switch (verb)
             {
                 case "EHLO":
-                    await session.WriteAsync("250-fake.example\r\n250-8BITMIME\r\n" + (offerStartTls ? "250-STARTTLS\r\n" : "") + "250 AUTH LOGIN\r\n", cancellationToken);
+                    await session.WriteAsync("250-fake.example\r\n250-8BITMIME\r\n" + (offerStartTls ? "250-STARTTLS\r\n" : "") + "250 AUTH LOGIN XOAUTH2\r\n", cancellationToken);
                     break;
                 case "STARTTLS":
                     // A man in the middle's trick: a reply smuggled in before the TLS handshake.
                     await session.WriteAsync("220 go ahead\r\n250 injected\r\n", cancellationToken);
                     break;
+                case "AUTH" when line == "AUTH XOAUTH2" && acceptToken is not null:
+                {
+                    await session.WriteAsync("334 \r\n", cancellationToken);
+                    var response = Encoding.UTF8.GetString(Convert.FromBase64String(await session.ReadLineAsync(cancellationToken) ?? ""));
+                    var match = ScriptedImapServerTests.XOAuth2Response().Match(response);
+                    transcript.Enqueue($"token {match.Groups[1].Value} {match.Groups[2].Value}");
+                    if (match.Success && match.Groups[2].Value == acceptToken)
+                    {
+                        await session.WriteAsync("235 2.7.0 Accepted\r\n", cancellationToken);
+                        break;
+                    }
+
+                    var error = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"status\":\"400\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}"));
+                    await session.WriteAsync($"334 {error}\r\n", cancellationToken);
+                    transcript.Enqueue("(answer) " + await session.ReadLineAsync(cancellationToken));
+                    await session.WriteAsync("535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 https://support.example/bad-credentials\r\n", cancellationToken);
+                    break;
+                }
+
                 case "AUTH":
                     await session.WriteAsync("334 VXNlcm5hbWU6\r\n", cancellationToken);
                     transcript.Enqueue(await session.ReadLineAsync(cancellationToken) ?? "");
