@@ -26,6 +26,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     private static readonly System.Buffers.SearchValues<char> AddressStoppers = System.Buffers.SearchValues.Create("\r\n<> \t,;\"");
     private readonly HashSet<(uint Validity, uint Uid)> _routedNotSeen = [];
     private readonly Dictionary<(uint Validity, uint Uid), int> _fetchFailures = [];
+    private readonly HashSet<(uint Validity, uint Uid)> _unmarkable = [];
     private MailServer? _imap;
     private MailServer? _smtp;
     private MailboxAddress? _from;
@@ -290,6 +291,20 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     private async Task<bool> ProcessAsync(ImapClient imap, uint validity, uint uid, CancellationToken stoppingToken)
     {
         var key = (validity, uid);
+        if (_unmarkable.Contains(key))
+        {
+            // Handled already; the server refused to mark it, which was logged once.
+            return true;
+        }
+
+        if (_fetchFailures.GetValueOrDefault(key) >= MaxFetchAttempts)
+        {
+            // Fetching it broke the link every time: set it aside instead of breaking the link forever.
+            _fetchFailures.Remove(key);
+            await SetAsideAsync(imap, uid, $"fetching it broke the connection {MaxFetchAttempts} times").ConfigureAwait(false);
+            return true;
+        }
+
         if (_routedNotSeen.Contains(key))
         {
             // Routed in an earlier session whose link broke before \Seen was stored: acknowledge, do not route twice.
@@ -318,6 +333,15 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
 
             return true;
         }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && IsConnectionFailure(ex))
+        {
+            // The link broke (or timed out) while this message was coming: count it against the message,
+            // so one that always breaks the link (too big for a slow line, a server bug) is set aside after
+            // a few reconnections instead of blocking the mailbox for good.
+            var attempt = _fetchFailures[key] = _fetchFailures.GetValueOrDefault(key) + 1;
+            Log.MailFetchFailed(Logger, Name, uid, attempt, ex);
+            throw;
+        }
 
         _fetchFailures.Remove(key);
         if (fetched is null)
@@ -325,6 +349,60 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             return true;
         }
 
+        IncomingMail incoming;
+        try
+        {
+            incoming = Prepare(fetched, uid);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The reader is built never to throw; should it still, the mail is set aside, not retried forever.
+            Log.MailUnreadable(Logger, Name, uid, ex);
+            await SetAsideAsync(imap, uid, "it could not be read").ConfigureAwait(false);
+            return true;
+        }
+
+        if (incoming.SetAsideReason is { } reason)
+        {
+            await SetAsideAsync(imap, uid, reason).ConfigureAwait(false);
+            return true;
+        }
+
+        var (from, text, fields) = (incoming.From, incoming.Text, incoming.Fields);
+        _routedNotSeen.Add(key);
+        try
+        {
+            await ReceiveAsync(from, text, receivedAt: null, fields, stoppingToken).ConfigureAwait(false);
+        }
+        catch (RouterClosedException)
+        {
+            // The host is stopping: leave the mail unseen, it is read again at the next start.
+            _routedNotSeen.Remove(key);
+            return false;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _routedNotSeen.Remove(key);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Anything else, a stray cancellation included, sets the mail aside: retrying it would route it again.
+            _routedNotSeen.Remove(key);
+            Log.MailRoutingFailed(Logger, Name, uid, ex);
+            await SetAsideAsync(imap, uid, "the router refused it").ConfigureAwait(false);
+            return true;
+        }
+
+        Log.MailRouted(Logger, Name, uid, from);
+        await MarkSeenAsync(imap, uid, flag: false).ConfigureAwait(false);
+        _routedNotSeen.Remove(key);
+        return true;
+    }
+
+    /// <summary>Reads a fetched mail into what the router gets, or the reason to set it aside.</summary>
+    private IncomingMail Prepare(FetchedMessage fetched, uint uid)
+    {
         var mail = MailReader.Read(fetched.Content);
         var problems = new List<string>(mail.Problems);
         if (fetched.IsTruncated)
@@ -338,8 +416,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             : null;
         if (reason is not null)
         {
-            await SetAsideAsync(imap, uid, reason).ConfigureAwait(false);
-            return true;
+            return new IncomingMail("", "", [], reason);
         }
 
         if (problems.Count > 0)
@@ -386,34 +463,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             fields[EmailFields.Problems] = problems.ToArray();
         }
 
-        _routedNotSeen.Add(key);
-        try
-        {
-            await ReceiveAsync(mail.From.Address, text, receivedAt: null, fields, stoppingToken).ConfigureAwait(false);
-        }
-        catch (RouterClosedException)
-        {
-            // The host is stopping: leave the mail unseen, it is read again at the next start.
-            _routedNotSeen.Remove(key);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            _routedNotSeen.Remove(key);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            _routedNotSeen.Remove(key);
-            Log.MailRoutingFailed(Logger, Name, uid, ex);
-            await SetAsideAsync(imap, uid, "the router refused it").ConfigureAwait(false);
-            return true;
-        }
-
-        Log.MailRouted(Logger, Name, uid, mail.From.Address);
-        await MarkSeenAsync(imap, uid, flag: false).ConfigureAwait(false);
-        _routedNotSeen.Remove(key);
-        return true;
+        return new IncomingMail(mail.From.Address, text, fields, null);
     }
 
     private async Task SetAsideAsync(ImapClient imap, uint uid, string reason)
@@ -426,7 +476,20 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     {
         // Not cancelled when the host stops: the router already has the message, so the mark must be made.
         using var timeout = new CancellationTokenSource(Options.CommandTimeout, TimeProvider);
-        await imap.MarkSeenAsync(uid, flag, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await imap.MarkSeenAsync(uid, flag, timeout.Token).ConfigureAwait(false);
+        }
+        catch (MailProtocolException ex)
+        {
+            // The server answered NO or BAD (a read-only mailbox, a quota, a bug): asking again would get the
+            // same answer, and reconnecting over it would block the mailbox. Remember the mail as handled for
+            // as long as the process runs, and say so loudly.
+            var key = (imap.Validity, uid);
+            _unmarkable.Add(key);
+            _routedNotSeen.Remove(key);
+            Log.MailMarkFailed(Logger, Name, uid, ex.Message);
+        }
     }
 
     private Deadline CommandTimeout(CancellationToken stoppingToken) => new(Options.CommandTimeout, TimeProvider, stoppingToken);
@@ -458,6 +521,9 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         var name = Dns.GetHostName();
         return string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) ? "localhost" : name;
     }
+
+    /// <summary>A mail ready for the router, or the reason it is set aside.</summary>
+    private sealed record IncomingMail(string From, string Text, Dictionary<string, object?> Fields, string? SetAsideReason);
 
     /// <summary>A token cancelled when the host stops or when a command took too long on the injected clock.</summary>
     private sealed class Deadline : IDisposable

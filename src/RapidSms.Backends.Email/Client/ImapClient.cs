@@ -10,6 +10,9 @@ namespace RapidSms.Backends.Email.Client;
 /// </summary>
 internal sealed class ImapClient : IAsyncDisposable
 {
+    /// <summary>The longest line accepted outside literals.</summary>
+    public const int MaxLineLength = 8 * 1024 * 1024;
+
     private static readonly TimeSpan StoppingTimeout = TimeSpan.FromSeconds(5);
     private readonly MailConnection _connection;
     private readonly int _maxLiteral;
@@ -33,6 +36,9 @@ internal sealed class ImapClient : IAsyncDisposable
     /// <summary>Whether the session runs over TLS.</summary>
     public bool IsSecure => _connection.IsSecure;
 
+    /// <summary>The UIDVALIDITY of the selected mailbox, or 0.</summary>
+    public uint Validity { get; private set; }
+
     /// <summary>Whether the server announced new mail (EXISTS, RECENT) since the last search.</summary>
     public bool HasNewMail => _newMail;
 
@@ -45,7 +51,9 @@ internal sealed class ImapClient : IAsyncDisposable
     public static async Task<ImapClient> ConnectAsync(
         MailServer server, StreamConnector connector, int maxLiteral, Action<bool, string>? trace, CancellationToken cancellationToken)
     {
-        var connection = await server.OpenAsync(connector, 1024 * 1024, trace, cancellationToken).ConfigureAwait(false);
+        // Lines outside literals are short, except SEARCH's answer: a backlog of a million unread mails
+        // is one line of about 8 MB. A longer line breaks the link rather than the memory.
+        var connection = await server.OpenAsync(connector, MaxLineLength, trace, cancellationToken).ConfigureAwait(false);
         var client = new ImapClient(connection, maxLiteral);
         try
         {
@@ -109,6 +117,7 @@ internal sealed class ImapClient : IAsyncDisposable
             }
         }
 
+        Validity = validity;
         return validity;
     }
 

@@ -187,6 +187,68 @@ public sealed partial class ScriptedImapServerTests
         lost.Exception.InnerException.Should().BeOfType<HttpRequestException>();
     }
 
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_ServerRefusesToMarkAMail_RoutesItOnceLogsAndKeepsReadingTheRest()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfirst, cannot be marked\r\n");
+        mailbox.Add(2, "From: bob@example.org\r\n\r\nsecond\r\n");
+        mailbox.StoreRefused.Add(1);
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+
+        await host.App.WaitForAsync(2, timeout.Token);
+        await host.Logs.WaitForAsync(r => r.EventId.Name == "MailMarkFailed", timeout.Token);
+
+        // Several polls later, still nothing routed twice and no reconnection over the refusal.
+        await PollsAsync(mailbox, 5, timeout.Token);
+        host.App.Received.Select(m => m.Text).Should().Equal("first, cannot be marked", "second");
+        mailbox.StoreAttempts.Should().ContainSingle();
+        mailbox.Unseen.Should().Equal(1u);
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
+        imap.Connections.Should().Be(1);
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_MailThatAlwaysBreaksTheLink_IsSetAsideAfterThreeAttemptsAndTheRestFlows()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\npoison\r\n");
+        mailbox.Add(2, "From: bob@example.org\r\n\r\nbehind the poison\r\n");
+        mailbox.FetchBreaksLink.Add(1);
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("behind the poison");
+        await mailbox.AllSeen.WaitAsync(timeout.Token);
+
+        mailbox.Flagged.Should().Equal(1u);
+        mailbox.FetchAttempts.Should().HaveCount(3);
+        host.Logs.Records.Where(r => r.EventId.Name == "MailFetchFailed").Should().HaveCount(3);
+        host.Logs.Records.Should().ContainSingle(r => r.EventId.Name == "MailSetAside").Which.Message.Should().Contain("broke the connection");
+    }
+
+    private static async Task PollsAsync(FakeMailbox mailbox, int count, CancellationToken cancellationToken)
+    {
+        var start = mailbox.Searches;
+        while (mailbox.Searches < start + count)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     private static string XOAuthBase64(string token) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"user=rapidsms\u0001auth=Bearer {token}\u0001\u0001"));
 
@@ -263,11 +325,21 @@ public sealed partial class ScriptedImapServerTests
                     await session.WriteAsync($"* {mailbox.Count} EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n{tag} OK [READ-WRITE] selected\r\n", cancellationToken);
                     break;
                 case "UID SEARCH":
+                    Interlocked.Increment(ref mailbox.SearchCount);
                     await session.WriteAsync($"* SEARCH {string.Join(' ', mailbox.Unseen)}\r\n{tag} OK searched\r\n", cancellationToken);
                     break;
                 case "UID FETCH":
                 {
                     var uid = uint.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    if (mailbox.FetchBreaksLink.Contains(uid))
+                    {
+                        // Fault: this message always kills the link half-way (a server bug, a line too slow for its size).
+                        mailbox.FetchAttempts.Add(uid);
+                        await session.WriteAsync($"* 1 FETCH (UID {uid} RFC822.SIZE 900 BODY[]<0> {{900}}\r\nFrom: x", cancellationToken);
+                        session.Abort();
+                        return;
+                    }
+
                     if (mailbox.RefusesFetch(uid))
                     {
                         await session.WriteAsync($"{tag} NO [SERVERBUG] cannot read that one\r\n", cancellationToken);
@@ -289,6 +361,13 @@ public sealed partial class ScriptedImapServerTests
                         // Fault: the link dies after the router has the first message, before \Seen is stored.
                         session.Abort();
                         return;
+                    }
+
+                    if (mailbox.StoreRefused.Contains(uid))
+                    {
+                        mailbox.StoreAttempts.Add(uid);
+                        await session.WriteAsync($"{tag} NO [CANNOT] this message cannot be changed\r\n", cancellationToken);
+                        break;
                     }
 
                     var before = mailbox.Count;
@@ -354,6 +433,20 @@ public sealed partial class ScriptedImapServerTests
         public ConcurrentBag<(string, string)> Logins { get; } = [];
 
         public Action<uint>? OnStore { get; set; }
+
+#pragma warning disable SA1401 // Incremented atomically by the server.
+        public int SearchCount;
+#pragma warning restore SA1401
+
+        public int Searches => Volatile.Read(ref SearchCount);
+
+        public HashSet<uint> StoreRefused { get; } = [];
+
+        public HashSet<uint> FetchBreaksLink { get; } = [];
+
+        public ConcurrentBag<uint> StoreAttempts { get; } = [];
+
+        public ConcurrentBag<uint> FetchAttempts { get; } = [];
 
         public int Count => _mails.Count;
 
