@@ -29,6 +29,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     private readonly HashSet<(uint Validity, uint Uid)> _unmarkable = [];
     private MailServer? _imap;
     private MailServer? _smtp;
+    private SmtpSessionPool? _smtpSessions;
     private MailboxAddress? _from;
     private string _imapDescription = "";
 
@@ -65,6 +66,10 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         _smtp = new MailServer(
             options.SmtpHost, options.SmtpPort, options.SmtpSecurity, smtpUser, smtpPassword, options.ServerCertificateThumbprint, smtpToken);
         _from = new MailboxAddress(options.FromName ?? "", options.FromAddress);
+        var smtp = _smtp;
+        var heloName = options.HeloName ?? HostName();
+        _smtpSessions = new SmtpSessionPool(
+            cancellationToken => SmtpClient.ConnectAsync(smtp, heloName, Connector, Trace("SMTP"), cancellationToken), options.SmtpKeepAlive, TimeProvider);
     }
 
     /// <summary>Reads the mailbox until stopped, reconnecting with back-off when the link breaks.</summary>
@@ -131,7 +136,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         SmtpClient? client = null;
         try
         {
-            client = await SmtpClient.ConnectAsync(_smtp!, Options.HeloName ?? HostName(), Connector, Trace("SMTP"), linked.Token).ConfigureAwait(false);
+            client = await _smtpSessions!.AcquireAsync(linked.Token).ConfigureAwait(false);
             for (var i = 0; i < identities.Count; i++)
             {
                 if (mails[i] is not { } mail)
@@ -157,7 +162,10 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
                 }
             }
 
-            await client.QuitAsync(linked.Token).ConfigureAwait(false);
+            // Kept open for the next send (or closed, with SmtpKeepAlive zero).
+            var usable = client;
+            client = null;
+            await _smtpSessions.ReleaseAsync(usable).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -175,9 +183,21 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         {
             if (client is not null)
             {
+                // The session broke or was cancelled half-way: never reuse it.
                 await client.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (_smtpSessions is not null)
+        {
+            await _smtpSessions.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private OutgoingMail Compose(OutgoingMessage message, MailboxAddress to)

@@ -122,6 +122,15 @@ public sealed class EmailOptions
     /// </summary>
     public string? ServerCertificateThumbprint { get; set; }
 
+    /// <summary>
+    /// How long an SMTP session stays open after a send, for the next one to reuse (checked with NOOP first;
+    /// one that died meanwhile is replaced by a new connection). A burst of replies then costs one connection
+    /// and one login. Zero closes the session after every send. Defaults to 30 seconds; at most 5 minutes,
+    /// the time servers wait for a command before closing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SmtpKeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The name given in SMTP EHLO. Defaults to the machine's host name.</summary>
     public string? HeloName { get; set; }
 

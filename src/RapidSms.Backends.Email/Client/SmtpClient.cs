@@ -98,7 +98,30 @@ internal sealed class SmtpClient : IAsyncDisposable
             mailFrom.Append(" BODY=8BITMIME");
         }
 
-        await _connection.WriteLineAsync(mailFrom.ToString(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await TransactAsync(mailFrom.ToString(), recipients, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailProtocolException)
+        {
+            // The server refused part of the transaction: reset it, so the session can carry the next mail.
+            await _connection.WriteLineAsync("RSET", cancellationToken).ConfigureAwait(false);
+            await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Checks that the session is still open and answering (before reusing it).</summary>
+    public async Task NoopAsync(CancellationToken cancellationToken)
+    {
+        await _connection.WriteLineAsync("NOOP", cancellationToken).ConfigureAwait(false);
+        await ExpectAsync(250, "NOOP", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<MailProtocolException?>> TransactAsync(
+        string mailFrom, IReadOnlyList<string> recipients, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        await _connection.WriteLineAsync(mailFrom, cancellationToken).ConfigureAwait(false);
         await ExpectAsync(250, "MAIL FROM", cancellationToken).ConfigureAwait(false);
 
         var results = new MailProtocolException?[recipients.Count];

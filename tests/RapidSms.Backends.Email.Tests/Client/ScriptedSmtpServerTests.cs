@@ -119,8 +119,78 @@ public sealed class ScriptedSmtpServerTests
         host.Logs.Records.Should().NotContain(r => r.Message.Contains("ya29.", StringComparison.Ordinal));
     }
 
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Send_Burst_ReusesOneSessionWithPerRecipientResultsAndClosesItWhenIdle()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var transcript = new ConcurrentQueue<string>();
+        var data = new ConcurrentQueue<string>();
+        await using var smtp = new ScriptedServer((session, _, ct) => ServeAsync(session, transcript, data, offerStartTls: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.SmtpPort = smtp.Port;
+            o.SmtpUserName = "sender";
+            o.SmtpPassword = "secret";
+            o.SmtpKeepAlive = TimeSpan.FromSeconds(1);
+        });
+
+        var results = new List<SendResult>();
+        foreach (var to in new[] { "ok@example.org", "nobody@example.org", "ok@example.org", "full@example.org", "ok@example.org" })
+        {
+            results.Add(await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, to), "hi " + to), timeout.Token));
+        }
+
+        results.Select(r => r.Failures.Count == 0).Should().Equal(true, false, true, false, true);
+        data.Should().HaveCount(3);
+        smtp.Connections.Should().Be(1);
+        transcript.Count(l => l.StartsWith("AUTH", StringComparison.Ordinal)).Should().Be(1);
+        transcript.Count(l => l == "NOOP").Should().BeGreaterThanOrEqualTo(4);
+
+        // Idle for longer than SmtpKeepAlive: the session is closed with QUIT, and the next send opens another.
+        while (!transcript.Contains("QUIT"))
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
+        (await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "later"), timeout.Token))
+            .Failures.Should().BeEmpty();
+        smtp.Connections.Should().Be(2);
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Send_ReusedSessionDroppedByTheServer_ReconnectsOnceAndSends()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var transcript = new ConcurrentQueue<string>();
+        var data = new ConcurrentQueue<string>();
+
+        // The first connection is dropped by the server after its first mail, without a word (a server timeout, a restart).
+        await using var smtp = new ScriptedServer((session, number, ct) =>
+            ServeAsync(session, transcript, data, offerStartTls: false, ct, dropAfterFirstMail: number == 1));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.SmtpPort = smtp.Port;
+            o.SmtpUserName = "sender";
+            o.SmtpPassword = "secret";
+            o.SmtpKeepAlive = TimeSpan.FromMinutes(5);
+        });
+        var router = host.Router;
+
+        var first = await router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "one"), timeout.Token);
+        var second = await router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "two"), timeout.Token);
+
+        first.Failures.Should().BeEmpty();
+        second.Failures.Should().BeEmpty();
+        data.Should().HaveCount(2);
+        smtp.Connections.Should().Be(2);
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "SendFailed");
+    }
+
     private static async Task ServeAsync(
-        ServerSession session, ConcurrentQueue<string> transcript, ConcurrentQueue<string> data, bool offerStartTls, CancellationToken cancellationToken, string? acceptToken = null)
+        ServerSession session, ConcurrentQueue<string> transcript, ConcurrentQueue<string> data, bool offerStartTls, CancellationToken cancellationToken, string? acceptToken = null,
+        bool dropAfterFirstMail = false)
     {
         await session.WriteAsync("220 fake.example ESMTP\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -172,6 +242,7 @@ public sealed class ScriptedSmtpServerTests
                         : "250 ok\r\n",
                         cancellationToken);
                     break;
+                case "NOOP":
                 case "RSET":
                     await session.WriteAsync("250 ok\r\n", cancellationToken);
                     break;
@@ -190,6 +261,12 @@ public sealed class ScriptedSmtpServerTests
 
                     data.Enqueue(body.ToString());
                     await session.WriteAsync("250 queued\r\n", cancellationToken);
+                    if (dropAfterFirstMail)
+                    {
+                        session.Abort();
+                        return;
+                    }
+
                     break;
                 }
 
