@@ -136,13 +136,14 @@ public sealed class ScriptedSmtpServerTests
         });
 
         var results = new List<SendResult>();
-        foreach (var to in new[] { "ok@example.org", "nobody@example.org", "ok@example.org", "full@example.org", "ok@example.org" })
+        foreach (var to in new[] { "ok@example.org", "nobody@example.org", "ok@example.org", "full@example.org", "ok@example.org", "later@example.org", "ok@example.org" })
         {
             results.Add(await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, to), "hi " + to), timeout.Token));
         }
 
-        results.Select(r => r.Failures.Count == 0).Should().Equal(true, false, true, false, true);
-        data.Should().HaveCount(3);
+        results.Select(r => r.Failures.Count == 0).Should().Equal(true, false, true, false, true, false, true);
+        results[5].Failures.Should().ContainSingle().Which.IsTransient.Should().BeTrue();
+        data.Should().HaveCount(4);
         smtp.Connections.Should().Be(1);
         transcript.Count(l => l.StartsWith("AUTH", StringComparison.Ordinal)).Should().Be(1);
         transcript.Count(l => l == "NOOP").Should().BeGreaterThanOrEqualTo(4);
@@ -193,6 +194,8 @@ public sealed class ScriptedSmtpServerTests
         bool dropAfterFirstMail = false)
     {
         await session.WriteAsync("220 fake.example ESMTP\r\n", cancellationToken);
+        var inTransaction = false;
+        var refuseData = false;
         while (await session.ReadLineAsync(cancellationToken) is { } line)
         {
             transcript.Enqueue(line);
@@ -232,18 +235,29 @@ public sealed class ScriptedSmtpServerTests
                     transcript.Enqueue(await session.ReadLineAsync(cancellationToken) ?? "");
                     await session.WriteAsync("235 ok\r\n", cancellationToken);
                     break;
+                case "MAIL" when inTransaction:
+                    await session.WriteAsync("503 5.5.1 nested MAIL command\r\n", cancellationToken);
+                    break;
                 case "MAIL":
+                    inTransaction = true;
                     await session.WriteAsync("250 ok\r\n", cancellationToken);
                     break;
+                case "DATA" when refuseData:
+                    await session.WriteAsync("451 4.3.0 try again later\r\n", cancellationToken);
+                    break;
                 case "RCPT":
+                    refuseData = line.Contains("later@", StringComparison.Ordinal);
                     await session.WriteAsync(
                         line.Contains("full@", StringComparison.Ordinal) ? "452 4.2.2 mailbox full\r\n"
                         : line.Contains("nobody@", StringComparison.Ordinal) ? "550 5.1.1 no such user\r\n"
                         : "250 ok\r\n",
                         cancellationToken);
                     break;
-                case "NOOP":
                 case "RSET":
+                    inTransaction = false;
+                    await session.WriteAsync("250 ok\r\n", cancellationToken);
+                    break;
+                case "NOOP":
                     await session.WriteAsync("250 ok\r\n", cancellationToken);
                     break;
                 case "DATA":
@@ -259,6 +273,7 @@ public sealed class ScriptedSmtpServerTests
                         }
                     }
 
+                    inTransaction = false;
                     data.Enqueue(body.ToString());
                     await session.WriteAsync("250 queued\r\n", cancellationToken);
                     if (dropAfterFirstMail)
