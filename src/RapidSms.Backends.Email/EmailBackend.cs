@@ -353,11 +353,11 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
 
             return true;
         }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && IsConnectionFailure(ex))
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            // The link broke (or timed out) while this message was coming: count it against the message,
-            // so one that always breaks the link (too big for a slow line, a server bug) is set aside after
-            // a few reconnections instead of blocking the mailbox for good.
+            // The link broke (or timed out, or the answer could not be parsed) while this message was coming:
+            // count it against the message, so one that always breaks the link (too big for a slow line, a
+            // server bug) is set aside after a few reconnections instead of blocking the mailbox for good.
             var attempt = _fetchFailures[key] = _fetchFailures.GetValueOrDefault(key) + 1;
             Log.MailFetchFailed(Logger, Name, uid, attempt, ex);
             throw;
