@@ -129,14 +129,16 @@ public sealed partial class ScriptedImapServerTests
         (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the silence");
     }
 
-    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
-    public async Task Backend_AccessToken_LogsInWithXOAuth2AndAsksForAFreshTokenAfterARefusal()
+    [PeerTheory(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Backend_AccessToken_LogsInWithXOAuth2AndAsksForAFreshTokenAfterARefusal(bool saslIr)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var mailbox = new FakeMailbox();
         mailbox.Add(1, "From: ann@example.org\r\n\r\nsent to an OAuth mailbox\r\n");
         await using var imap = new ScriptedServer((session, number, ct) =>
-            ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: t => t == "ya29.fresh-token"));
+            ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: t => t == "ya29.fresh-token", saslIr: saslIr));
         await using var servers = await MailServers.StartAsync();
         var calls = 0;
         await using var host = await EmailHost.StartAsync(servers, o =>
@@ -254,7 +256,7 @@ public sealed partial class ScriptedImapServerTests
 
     internal static async Task ServeAsync(
         ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false,
-        Func<string, bool>? acceptToken = null)
+        Func<string, bool>? acceptToken = null, bool saslIr = false)
     {
         await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -271,13 +273,23 @@ public sealed partial class ScriptedImapServerTests
             switch (command)
             {
                 case "CAPABILITY":
-                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}{(acceptToken is null ? "" : " AUTH=XOAUTH2 LOGINDISABLED")}\r\n{tag} OK done\r\n", cancellationToken);
+                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}{(acceptToken is null ? "" : " AUTH=XOAUTH2 LOGINDISABLED")}{(saslIr ? " SASL-IR" : "")}\r\n{tag} OK done\r\n", cancellationToken);
                     break;
-                case "AUTHENTICATE" when acceptToken is not null && rest == "XOAUTH2":
+                case "AUTHENTICATE" when acceptToken is not null && rest.StartsWith("XOAUTH2", StringComparison.Ordinal):
                 {
-                    // No SASL-IR here: the response comes after an empty challenge.
-                    await session.WriteAsync("+ \r\n", cancellationToken);
-                    var response = Encoding.UTF8.GetString(Convert.FromBase64String(await session.ReadLineAsync(cancellationToken) ?? ""));
+                    // With SASL-IR the response comes on the command line; without, after an empty challenge.
+                    string encoded;
+                    if (rest.StartsWith("XOAUTH2 ", StringComparison.Ordinal))
+                    {
+                        encoded = rest["XOAUTH2 ".Length..];
+                    }
+                    else
+                    {
+                        await session.WriteAsync("+ \r\n", cancellationToken);
+                        encoded = await session.ReadLineAsync(cancellationToken) ?? "";
+                    }
+
+                    var response = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
                     var match = XOAuth2Response().Match(response);
                     mailbox.Logins.Add((match.Groups[1].Value, match.Groups[2].Value));
                     if (match.Success && acceptToken(match.Groups[2].Value))
