@@ -48,10 +48,15 @@ internal sealed class SmtpSessionPool : IAsyncDisposable
                 await reused.NoopAsync(cancellationToken).ConfigureAwait(false);
                 return reused;
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
-                // Closed by the server while idle (its timeout, a restart): open a fresh one instead.
+                // Closed by the server while idle (its timeout, a restart): open a fresh one instead. Whatever
+                // went wrong, a session that failed its check is never used again.
                 await reused.DisposeAsync().ConfigureAwait(false);
+                if (cancellationToken.IsCancellationRequested || ex is not (IOException or OperationCanceledException))
+                {
+                    throw;
+                }
             }
         }
 
