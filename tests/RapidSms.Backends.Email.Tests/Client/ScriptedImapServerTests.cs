@@ -242,6 +242,25 @@ public sealed partial class ScriptedImapServerTests
         host.Logs.Records.Should().ContainSingle(r => r.EventId.Name == "MailSetAside").Which.Message.Should().Contain("broke the connection");
     }
 
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_SearchAnswerOfSeveralMegabytes_IsReadLikeAnyOther()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox { SearchPadding = 3 * 1024 * 1024 };
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfrom a big backlog\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromSeconds(30);
+            o.ProtocolTrace = false;
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("from a big backlog");
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
+    }
+
     private static async Task PollsAsync(FakeMailbox mailbox, int count, CancellationToken cancellationToken)
     {
         var start = mailbox.Searches;
@@ -338,7 +357,8 @@ public sealed partial class ScriptedImapServerTests
                     break;
                 case "UID SEARCH":
                     Interlocked.Increment(ref mailbox.SearchCount);
-                    await session.WriteAsync($"* SEARCH {string.Join(' ', mailbox.Unseen)}\r\n{tag} OK searched\r\n", cancellationToken);
+                    // A big backlog answers SEARCH with one line of megabytes; padding makes one without a big mailbox.
+                    await session.WriteAsync($"* SEARCH {string.Join(' ', mailbox.Unseen)}{new string(' ', mailbox.SearchPadding)}\r\n{tag} OK searched\r\n", cancellationToken);
                     break;
                 case "UID FETCH":
                 {
@@ -451,6 +471,8 @@ public sealed partial class ScriptedImapServerTests
 #pragma warning restore SA1401
 
         public int Searches => Volatile.Read(ref SearchCount);
+
+        public int SearchPadding { get; set; }
 
         public HashSet<uint> StoreRefused { get; } = [];
 
