@@ -26,8 +26,10 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     private static readonly System.Buffers.SearchValues<char> AddressStoppers = System.Buffers.SearchValues.Create("\r\n<> \t,;\"");
     private readonly HashSet<(uint Validity, uint Uid)> _routedNotSeen = [];
     private readonly Dictionary<(uint Validity, uint Uid), int> _fetchFailures = [];
+    private readonly HashSet<(uint Validity, uint Uid)> _unmarkable = [];
     private MailServer? _imap;
     private MailServer? _smtp;
+    private SmtpSessionPool? _smtpSessions;
     private MailboxAddress? _from;
     private string _imapDescription = "";
 
@@ -49,12 +51,25 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             throw new ArgumentException("FromAddress must be a bare address such as sms@example.org.", nameof(options));
         }
 
-        _imap = new MailServer(options.ImapHost, options.ImapPort, options.ImapSecurity, options.ImapUserName, options.ImapPassword, options.ServerCertificateThumbprint);
+        var token = options.AccessTokenProvider;
+        if (token is null && string.IsNullOrEmpty(options.ImapPassword))
+        {
+            throw new ArgumentException("ImapPassword is required, unless AccessTokenProvider supplies OAuth 2.0 tokens.", nameof(options));
+        }
+
+        _imap = new MailServer(
+            options.ImapHost, options.ImapPort, options.ImapSecurity, options.ImapUserName, options.ImapPassword, options.ServerCertificateThumbprint, token);
         _imapDescription = _imap.ToString();
         var smtpUser = options.SmtpUserName ?? options.ImapUserName;
         var smtpPassword = options.SmtpUserName is null ? options.ImapPassword : options.SmtpPassword;
-        _smtp = new MailServer(options.SmtpHost, options.SmtpPort, options.SmtpSecurity, smtpUser, smtpPassword, options.ServerCertificateThumbprint);
+        var smtpToken = string.IsNullOrEmpty(options.SmtpPassword) ? token : null;
+        _smtp = new MailServer(
+            options.SmtpHost, options.SmtpPort, options.SmtpSecurity, smtpUser, smtpPassword, options.ServerCertificateThumbprint, smtpToken);
         _from = new MailboxAddress(options.FromName ?? "", options.FromAddress);
+        var smtp = _smtp;
+        var heloName = options.HeloName ?? HostName();
+        _smtpSessions = new SmtpSessionPool(
+            cancellationToken => SmtpClient.ConnectAsync(smtp, heloName, Connector, Trace("SMTP"), cancellationToken), options.SmtpKeepAlive, TimeProvider);
     }
 
     /// <summary>Reads the mailbox until stopped, reconnecting with back-off when the link breaks.</summary>
@@ -121,7 +136,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         SmtpClient? client = null;
         try
         {
-            client = await SmtpClient.ConnectAsync(_smtp!, Options.HeloName ?? HostName(), Connector, Trace("SMTP"), linked.Token).ConfigureAwait(false);
+            client = await _smtpSessions!.AcquireAsync(linked.Token).ConfigureAwait(false);
             for (var i = 0; i < identities.Count; i++)
             {
                 if (mails[i] is not { } mail)
@@ -147,7 +162,10 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
                 }
             }
 
-            await client.QuitAsync(linked.Token).ConfigureAwait(false);
+            // Kept open for the next send (or closed, with SmtpKeepAlive zero).
+            var usable = client;
+            client = null;
+            await _smtpSessions.ReleaseAsync(usable).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -165,9 +183,21 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         {
             if (client is not null)
             {
+                // The session broke or was cancelled half-way: never reuse it.
                 await client.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (_smtpSessions is not null)
+        {
+            await _smtpSessions.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private OutgoingMail Compose(OutgoingMessage message, MailboxAddress to)
@@ -281,6 +311,20 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     private async Task<bool> ProcessAsync(ImapClient imap, uint validity, uint uid, CancellationToken stoppingToken)
     {
         var key = (validity, uid);
+        if (_unmarkable.Contains(key))
+        {
+            // Handled already; the server refused to mark it, which was logged once.
+            return true;
+        }
+
+        if (_fetchFailures.GetValueOrDefault(key) >= MaxFetchAttempts)
+        {
+            // Fetching it broke the link every time: set it aside instead of breaking the link forever.
+            _fetchFailures.Remove(key);
+            await SetAsideAsync(imap, uid, $"fetching it broke the connection {MaxFetchAttempts} times").ConfigureAwait(false);
+            return true;
+        }
+
         if (_routedNotSeen.Contains(key))
         {
             // Routed in an earlier session whose link broke before \Seen was stored: acknowledge, do not route twice.
@@ -309,6 +353,15 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
 
             return true;
         }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The link broke (or timed out, or the answer could not be parsed) while this message was coming:
+            // count it against the message, so one that always breaks the link (too big for a slow line, a
+            // server bug) is set aside after a few reconnections instead of blocking the mailbox for good.
+            var attempt = _fetchFailures[key] = _fetchFailures.GetValueOrDefault(key) + 1;
+            Log.MailFetchFailed(Logger, Name, uid, attempt, ex);
+            throw;
+        }
 
         _fetchFailures.Remove(key);
         if (fetched is null)
@@ -316,6 +369,60 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             return true;
         }
 
+        IncomingMail incoming;
+        try
+        {
+            incoming = Prepare(fetched, uid);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The reader is built never to throw; should it still, the mail is set aside, not retried forever.
+            Log.MailUnreadable(Logger, Name, uid, ex);
+            await SetAsideAsync(imap, uid, "it could not be read").ConfigureAwait(false);
+            return true;
+        }
+
+        if (incoming.SetAsideReason is { } reason)
+        {
+            await SetAsideAsync(imap, uid, reason).ConfigureAwait(false);
+            return true;
+        }
+
+        var (from, text, fields) = (incoming.From, incoming.Text, incoming.Fields);
+        _routedNotSeen.Add(key);
+        try
+        {
+            await ReceiveAsync(from, text, receivedAt: null, fields, stoppingToken).ConfigureAwait(false);
+        }
+        catch (RouterClosedException)
+        {
+            // The host is stopping: leave the mail unseen, it is read again at the next start.
+            _routedNotSeen.Remove(key);
+            return false;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _routedNotSeen.Remove(key);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Anything else, a stray cancellation included, sets the mail aside: retrying it would route it again.
+            _routedNotSeen.Remove(key);
+            Log.MailRoutingFailed(Logger, Name, uid, ex);
+            await SetAsideAsync(imap, uid, "the router refused it").ConfigureAwait(false);
+            return true;
+        }
+
+        Log.MailRouted(Logger, Name, uid, from);
+        await MarkSeenAsync(imap, uid, flag: false).ConfigureAwait(false);
+        _routedNotSeen.Remove(key);
+        return true;
+    }
+
+    /// <summary>Reads a fetched mail into what the router gets, or the reason to set it aside.</summary>
+    private IncomingMail Prepare(FetchedMessage fetched, uint uid)
+    {
         var mail = MailReader.Read(fetched.Content);
         var problems = new List<string>(mail.Problems);
         if (fetched.IsTruncated)
@@ -329,8 +436,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             : null;
         if (reason is not null)
         {
-            await SetAsideAsync(imap, uid, reason).ConfigureAwait(false);
-            return true;
+            return new IncomingMail("", "", [], reason);
         }
 
         if (problems.Count > 0)
@@ -377,34 +483,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             fields[EmailFields.Problems] = problems.ToArray();
         }
 
-        _routedNotSeen.Add(key);
-        try
-        {
-            await ReceiveAsync(mail.From.Address, text, receivedAt: null, fields, stoppingToken).ConfigureAwait(false);
-        }
-        catch (RouterClosedException)
-        {
-            // The host is stopping: leave the mail unseen, it is read again at the next start.
-            _routedNotSeen.Remove(key);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            _routedNotSeen.Remove(key);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            _routedNotSeen.Remove(key);
-            Log.MailRoutingFailed(Logger, Name, uid, ex);
-            await SetAsideAsync(imap, uid, "the router refused it").ConfigureAwait(false);
-            return true;
-        }
-
-        Log.MailRouted(Logger, Name, uid, mail.From.Address);
-        await MarkSeenAsync(imap, uid, flag: false).ConfigureAwait(false);
-        _routedNotSeen.Remove(key);
-        return true;
+        return new IncomingMail(mail.From.Address, text, fields, null);
     }
 
     private async Task SetAsideAsync(ImapClient imap, uint uid, string reason)
@@ -417,7 +496,20 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     {
         // Not cancelled when the host stops: the router already has the message, so the mark must be made.
         using var timeout = new CancellationTokenSource(Options.CommandTimeout, TimeProvider);
-        await imap.MarkSeenAsync(uid, flag, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await imap.MarkSeenAsync(uid, flag, timeout.Token).ConfigureAwait(false);
+        }
+        catch (MailProtocolException ex)
+        {
+            // The server answered NO or BAD (a read-only mailbox, a quota, a bug): asking again would get the
+            // same answer, and reconnecting over it would block the mailbox. Remember the mail as handled for
+            // as long as the process runs, and say so loudly.
+            var key = (imap.Validity, uid);
+            _unmarkable.Add(key);
+            _routedNotSeen.Remove(key);
+            Log.MailMarkFailed(Logger, Name, uid, ex.Message);
+        }
     }
 
     private Deadline CommandTimeout(CancellationToken stoppingToken) => new(Options.CommandTimeout, TimeProvider, stoppingToken);
@@ -449,6 +541,9 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         var name = Dns.GetHostName();
         return string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) ? "localhost" : name;
     }
+
+    /// <summary>A mail ready for the router, or the reason it is set aside.</summary>
+    private sealed record IncomingMail(string From, string Text, Dictionary<string, object?> Fields, string? SetAsideReason);
 
     /// <summary>A token cancelled when the host stops or when a command took too long on the injected clock.</summary>
     private sealed class Deadline : IDisposable

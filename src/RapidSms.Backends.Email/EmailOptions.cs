@@ -23,9 +23,17 @@ public sealed class EmailOptions
     [Required]
     public string ImapUserName { get; set; } = "";
 
-    /// <summary>The IMAP password or app password. Never logged. Required.</summary>
-    [Required]
+    /// <summary>The IMAP password or app password. Never logged. Required unless <see cref="AccessTokenProvider"/> is set.</summary>
     public string ImapPassword { get; set; } = "";
+
+    /// <summary>
+    /// Supplies an OAuth 2.0 access token for logging in with SASL XOAUTH2 (Gmail, Microsoft 365) instead of a
+    /// password. It is called for every new IMAP and SMTP connection, so it can hand out a refreshed token.
+    /// When set, the IMAP login uses it (<see cref="ImapPassword"/> is then ignored), and so does the SMTP
+    /// login unless <see cref="SmtpPassword"/> is set. Code only (not bindable from configuration); the token
+    /// is never logged. Defaults to none: logins use passwords.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
 
     /// <summary>The mailbox (folder) whose unread mail becomes incoming messages. Defaults to <c>INBOX</c>.</summary>
     [Required]
@@ -113,6 +121,15 @@ public sealed class EmailOptions
     /// chain to a trusted root: a self-signed certificate on a self-hosted server. Defaults to none.
     /// </summary>
     public string? ServerCertificateThumbprint { get; set; }
+
+    /// <summary>
+    /// How long an SMTP session stays open after a send, for the next one to reuse (checked with NOOP first;
+    /// one that died meanwhile is replaced by a new connection). A burst of replies then costs one connection
+    /// and one login. Zero closes the session after every send. Defaults to 30 seconds; at most 5 minutes,
+    /// the time servers wait for a command before closing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SmtpKeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The name given in SMTP EHLO. Defaults to the machine's host name.</summary>
     public string? HeloName { get; set; }

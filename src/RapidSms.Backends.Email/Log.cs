@@ -52,4 +52,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 7011, EventName = "MailRoutingFailed", Level = LogLevel.Error,
         Message = "Email backend {Backend} could not hand mail UID {Uid} to the router; it is set aside")]
     public static partial void MailRoutingFailed(ILogger logger, string backend, uint uid, Exception exception);
+
+    [LoggerMessage(EventId = 7012, EventName = "MailMarkFailed", Level = LogLevel.Error,
+        Message = "Email backend {Backend} could not mark mail UID {Uid} seen ({Error}); it is skipped until restart, and may be read again then")]
+    public static partial void MailMarkFailed(ILogger logger, string backend, uint uid, string error);
+
+    [LoggerMessage(EventId = 7013, EventName = "MailUnreadable", Level = LogLevel.Error,
+        Message = "Email backend {Backend} could not read mail UID {Uid}; it is set aside")]
+    public static partial void MailUnreadable(ILogger logger, string backend, uint uid, Exception exception);
 }

@@ -71,6 +71,52 @@ public sealed partial class DocsTests
         host.Services.GetRequiredService<IOptionsMonitor<EmailOptions>>().Get("email").SmtpPort.Should().Be(587);
     }
 
+    [Fact]
+    public async Task DocsExamples_AccessTokenProviderFromDependencyInjection_IsSetOnTheNamedOptions()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RapidSms:Backends:email:Engine"] = "email",
+            ["RapidSms:Backends:email:ImapHost"] = "imap.gmail.com",
+            ["RapidSms:Backends:email:ImapUserName"] = "clinic.sms@gmail.com",
+            ["RapidSms:Backends:email:SmtpHost"] = "smtp.gmail.com",
+            ["RapidSms:Backends:email:FromAddress"] = "clinic.sms@gmail.com",
+        });
+
+        builder.Services.AddSingleton<MailTokenSource>();
+        builder.Services.AddOptions<EmailOptions>("email")
+            .Configure<MailTokenSource>((o, tokens) => o.AccessTokenProvider = tokens.GetAccessTokenAsync);
+        builder.Services.AddRapidSms(rapid => rapid
+            .AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
+        using var host = builder.Build();
+
+        var provider = host.Services.GetRequiredService<IOptionsMonitor<EmailOptions>>().Get("email").AccessTokenProvider;
+        provider.Should().NotBeNull();
+        (await provider!(CancellationToken.None)).Should().Be("ya29.token");
+    }
+
+    [Fact]
+    public void Docs_OptionsTable_ListsEveryOptionWithItsDefault()
+    {
+        var docs = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, "docs/backends/email.md"));
+        var table = docs[docs.IndexOf("### Options", StringComparison.Ordinal)..docs.IndexOf("## Logging", StringComparison.Ordinal)];
+        var rows = OptionRow().Matches(table).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+
+        var options = typeof(EmailOptions).GetProperties().Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name);
+
+        rows.Keys.Should().BeEquivalentTo(options);
+        rows.Values.Should().OnlyContain(d => d.Length > 0);
+    }
+
+    private sealed class MailTokenSource
+    {
+        public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult("ya29.token");
+    }
+
+    [GeneratedRegex("^\\| `(\\w+)` \\| ([^|]*) \\|", RegexOptions.Multiline)]
+    private static partial Regex OptionRow();
+
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
 }

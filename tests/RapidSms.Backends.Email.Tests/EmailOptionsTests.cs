@@ -83,6 +83,49 @@ public sealed class EmailOptionsTests
     }
 
     [Fact]
+    public async Task Start_NeitherPasswordNorAccessTokenProvider_FailsNamingBoth()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddRapidSms(rapid => rapid.AddBackend("mail", b => b.UseEmail(o =>
+        {
+            o.ImapHost = "imap.example.org";
+            o.ImapUserName = "u";
+            o.SmtpHost = "smtp.example.org";
+            o.FromAddress = "u@example.org";
+        })));
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("ImapPassword").And.Contain("AccessTokenProvider");
+    }
+
+    [Fact]
+    public void Bind_RapidSmsUsernameKey_IsAnErrorListingTheKnownOptions()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            """{ "b": { "mail": { "ENGINE": "rapidsms.backends.email", "username": "u@example.org" } } }"""))).Build();
+
+        var register = () => builder.Services.AddRapidSms(rapid => rapid.AddBackends(configuration.GetSection("b")));
+
+        register.Should().Throw<Exception>().Which.Message.Should().Contain("'username'").And.Contain("ImapUserName");
+    }
+
+    [Fact]
+    public async Task Start_RapidSmsPollIntervalInSeconds_FailsValidationInsteadOfPollingEverySixtyDays()
+    {
+        using var host = Build("""
+            { "RapidSms": { "Backends": { "mail": { "ENGINE": "email", "IMAP_HOST": "i.example.org", "IMAP_USER_NAME": "u",
+              "IMAP_PASSWORD": "p", "SMTP_HOST": "s.example.org", "FROM_ADDRESS": "u@example.org", "POLL_INTERVAL": 60 } } } }
+            """);
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("PollInterval");
+    }
+
+    [Fact]
     public void Bind_UnknownKey_IsAnError()
     {
         using var host = Build("""{ "RapidSms": { "Backends": { "mail": { "ENGINE": "email", "IMAP_HOTS": "typo" } } } }""", expectFailure: true);

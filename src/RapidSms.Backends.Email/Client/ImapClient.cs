@@ -10,6 +10,9 @@ namespace RapidSms.Backends.Email.Client;
 /// </summary>
 internal sealed class ImapClient : IAsyncDisposable
 {
+    /// <summary>The longest line accepted outside literals.</summary>
+    public const int MaxLineLength = 8 * 1024 * 1024;
+
     private static readonly TimeSpan StoppingTimeout = TimeSpan.FromSeconds(5);
     private readonly MailConnection _connection;
     private readonly int _maxLiteral;
@@ -33,6 +36,9 @@ internal sealed class ImapClient : IAsyncDisposable
     /// <summary>Whether the session runs over TLS.</summary>
     public bool IsSecure => _connection.IsSecure;
 
+    /// <summary>The UIDVALIDITY of the selected mailbox, or 0.</summary>
+    public uint Validity { get; private set; }
+
     /// <summary>Whether the server announced new mail (EXISTS, RECENT) since the last search.</summary>
     public bool HasNewMail => _newMail;
 
@@ -45,7 +51,9 @@ internal sealed class ImapClient : IAsyncDisposable
     public static async Task<ImapClient> ConnectAsync(
         MailServer server, StreamConnector connector, int maxLiteral, Action<bool, string>? trace, CancellationToken cancellationToken)
     {
-        var connection = await server.OpenAsync(connector, 1024 * 1024, trace, cancellationToken).ConfigureAwait(false);
+        // Lines outside literals are short, except SEARCH's answer: a backlog of a million unread mails
+        // is one line of about 8 MB. A longer line breaks the link rather than the memory.
+        var connection = await server.OpenAsync(connector, MaxLineLength, trace, cancellationToken).ConfigureAwait(false);
         var client = new ImapClient(connection, maxLiteral);
         try
         {
@@ -77,7 +85,14 @@ internal sealed class ImapClient : IAsyncDisposable
 
             if (greeting.Status != "PREAUTH")
             {
-                await client.LoginAsync(server.UserName ?? "", server.Password ?? "", cancellationToken).ConfigureAwait(false);
+                if (server.AccessToken is { } provider)
+                {
+                    await client.LoginWithTokenAsync(server.UserName ?? "", provider, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await client.LoginAsync(server.UserName ?? "", server.Password ?? "", cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return client;
@@ -102,6 +117,7 @@ internal sealed class ImapClient : IAsyncDisposable
             }
         }
 
+        Validity = validity;
         return validity;
     }
 
@@ -387,15 +403,71 @@ internal sealed class ImapClient : IAsyncDisposable
                 isTransient: false);
         }
 
+        await CompleteLoginAsync(done, "", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CompleteLoginAsync(ImapResponse done, string detail, CancellationToken cancellationToken)
+    {
         if (done.Status != "OK")
         {
-            var transient = done.Code is { } code && code.StartsWith("UNAVAILABLE", StringComparison.OrdinalIgnoreCase);
-            throw new MailProtocolException($"The IMAP server refused the login: {done.Status} {done.Text}", transient);
+            var transient = done.Code is { } responseCode && responseCode.StartsWith("UNAVAILABLE", StringComparison.OrdinalIgnoreCase);
+            var code = done.Code is null ? "" : $"[{done.Code}] ";
+            throw new MailProtocolException($"The IMAP server refused the login: {done.Status} {code}{done.Text}{detail}", transient);
         }
 
         if (!TakeCapabilities(done.Code))
         {
             await RefreshCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Logs in with SASL XOAUTH2 (RFC 4959 initial response when offered). A refused token comes back as
+    /// a challenge holding the server's JSON error, answered with an empty line; the error goes into the
+    /// exception, the token never leaves the connection.
+    /// </summary>
+    private async Task LoginWithTokenAsync(string userName, Func<CancellationToken, ValueTask<string>> provider, CancellationToken cancellationToken)
+    {
+        if (!_capabilities.Contains("AUTH=" + XOAuth2.Mechanism))
+        {
+            throw new MailProtocolException(
+                "The IMAP server does not offer AUTHENTICATE XOAUTH2, which an access token needs; log in with a password instead.", isTransient: false);
+        }
+
+        var response = XOAuth2.Response(userName, await XOAuth2.GetTokenAsync(provider, cancellationToken).ConfigureAwait(false));
+        var tag = NextTag();
+        var initial = _capabilities.Contains("SASL-IR");
+        await _connection.WriteLineAsync(
+            $"{tag} AUTHENTICATE {XOAuth2.Mechanism}{(initial ? " " + response : "")}",
+            cancellationToken,
+            traceAs: $"{tag} AUTHENTICATE {XOAuth2.Mechanism}{(initial ? " ********" : "")}").ConfigureAwait(false);
+        var sent = initial;
+        var error = "";
+        while (true)
+        {
+            var reply = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reply.Tag == tag)
+            {
+                await CompleteLoginAsync(reply, error.Length > 0 ? $" ({error})" : "", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (reply.Tag != "+")
+            {
+                continue;
+            }
+
+            if (!sent)
+            {
+                sent = true;
+                await _connection.WriteLineAsync(response, cancellationToken, traceAs: "********").ConfigureAwait(false);
+            }
+            else
+            {
+                // The token was refused: the challenge carries the reason; an empty answer ends the exchange.
+                error = XOAuth2.DescribeChallenge(reply.Text);
+                await _connection.WriteLineAsync("", cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

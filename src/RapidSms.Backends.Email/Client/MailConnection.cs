@@ -39,11 +39,15 @@ internal sealed class MailConnection : IAsyncDisposable
     /// <exception cref="IOException">The server closed the connection or sent a line that is too long.</exception>
     public async ValueTask<byte[]> ReadLineAsync(CancellationToken cancellationToken)
     {
+        // Bytes already searched for the line break: a long line (SEARCH over a big backlog) arrives in
+        // many reads, and each is searched once.
+        long scanned = 0;
         while (true)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var position = buffer.PositionOf((byte)'\n');
+            var position = buffer.Slice(scanned).PositionOf((byte)'\n');
+            scanned = buffer.Length;
             if (position is { } end)
             {
                 var line = buffer.Slice(0, end).ToArray();

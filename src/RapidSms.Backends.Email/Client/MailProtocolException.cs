@@ -7,8 +7,9 @@ internal sealed class MailProtocolException : IOException
     /// <param name="message">What the server said, and to what.</param>
     /// <param name="isTransient">Whether trying again later may work (SMTP 4xx, IMAP NO on a busy server).</param>
     /// <param name="code">The SMTP reply code, or 0 for IMAP.</param>
-    public MailProtocolException(string message, bool isTransient, int code = 0)
-        : base(message)
+    /// <param name="innerException">What caused it, if anything.</param>
+    public MailProtocolException(string message, bool isTransient, int code = 0, Exception? innerException = null)
+        : base(message, innerException)
     {
         IsTransient = isTransient;
         Code = code;

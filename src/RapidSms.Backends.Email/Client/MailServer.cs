@@ -15,7 +15,10 @@ internal delegate ValueTask<Stream> StreamConnector(string host, int port, Cance
 /// <param name="UserName">Login, or null for none.</param>
 /// <param name="Password">Password; never logged.</param>
 /// <param name="CertificateThumbprint">A pinned certificate accepted even when its chain does not validate.</param>
-internal sealed record MailServer(string Host, int Port, EmailSecurity Security, string? UserName, string? Password, string? CertificateThumbprint)
+/// <param name="AccessToken">When set, the login is SASL XOAUTH2 with a token from this callback, asked anew for every connection.</param>
+internal sealed record MailServer(
+    string Host, int Port, EmailSecurity Security, string? UserName, string? Password, string? CertificateThumbprint,
+    Func<CancellationToken, ValueTask<string>>? AccessToken = null)
 {
     /// <summary>Connects over TCP, the default <see cref="StreamConnector"/>.</summary>
     public static async ValueTask<Stream> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)

@@ -55,7 +55,14 @@ internal sealed class SmtpClient : IAsyncDisposable
 
             if (!string.IsNullOrEmpty(server.UserName))
             {
-                await client.AuthenticateAsync(server.UserName, server.Password ?? "", cancellationToken).ConfigureAwait(false);
+                if (server.AccessToken is { } provider)
+                {
+                    await client.AuthenticateWithTokenAsync(server.UserName, provider, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await client.AuthenticateAsync(server.UserName, server.Password ?? "", cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return client;
@@ -91,7 +98,30 @@ internal sealed class SmtpClient : IAsyncDisposable
             mailFrom.Append(" BODY=8BITMIME");
         }
 
-        await _connection.WriteLineAsync(mailFrom.ToString(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await TransactAsync(mailFrom.ToString(), recipients, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailProtocolException)
+        {
+            // The server refused part of the transaction: reset it, so the session can carry the next mail.
+            await _connection.WriteLineAsync("RSET", cancellationToken).ConfigureAwait(false);
+            await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Checks that the session is still open and answering (before reusing it).</summary>
+    public async Task NoopAsync(CancellationToken cancellationToken)
+    {
+        await _connection.WriteLineAsync("NOOP", cancellationToken).ConfigureAwait(false);
+        await ExpectAsync(250, "NOOP", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<MailProtocolException?>> TransactAsync(
+        string mailFrom, IReadOnlyList<string> recipients, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        await _connection.WriteLineAsync(mailFrom, cancellationToken).ConfigureAwait(false);
         await ExpectAsync(250, "MAIL FROM", cancellationToken).ConfigureAwait(false);
 
         var results = new MailProtocolException?[recipients.Count];
@@ -231,6 +261,38 @@ internal sealed class SmtpClient : IAsyncDisposable
         {
             // 454 is a temporary failure; 535 and the rest mean the credentials are wrong.
             throw new MailProtocolException($"The SMTP server refused the login: {code} {text}", isTransient: code is >= 400 and < 500, code);
+        }
+    }
+
+    /// <summary>
+    /// AUTH XOAUTH2, the token sent after the server's 334 (no initial response, which some servers cap in
+    /// length). A refused token comes back as a 334 holding the server's JSON error, answered with an empty
+    /// line. The refusal counts as transient: the next attempt asks the provider again, for a fresh token.
+    /// </summary>
+    private async Task AuthenticateWithTokenAsync(string userName, Func<CancellationToken, ValueTask<string>> provider, CancellationToken cancellationToken)
+    {
+        if (!_authMechanisms.Contains(XOAuth2.Mechanism))
+        {
+            throw new MailProtocolException(
+                "The SMTP server does not offer AUTH XOAUTH2, which an access token needs; set SmtpPassword to log in with a password.", isTransient: false);
+        }
+
+        var response = XOAuth2.Response(userName, await XOAuth2.GetTokenAsync(provider, cancellationToken).ConfigureAwait(false));
+        await _connection.WriteLineAsync("AUTH " + XOAuth2.Mechanism, cancellationToken).ConfigureAwait(false);
+        await ExpectAsync(334, "AUTH XOAUTH2", cancellationToken).ConfigureAwait(false);
+        await _connection.WriteLineAsync(response, cancellationToken, traceAs: "********").ConfigureAwait(false);
+        var (code, text) = await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+        var error = "";
+        if (code == 334)
+        {
+            error = $" ({XOAuth2.DescribeChallenge(text)})";
+            await _connection.WriteLineAsync("", cancellationToken).ConfigureAwait(false);
+            (code, text) = await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (code != 235)
+        {
+            throw new MailProtocolException($"The SMTP server refused the access token: {code} {text}{error}", isTransient: code is >= 400 and < 600, code);
         }
     }
 

@@ -163,8 +163,10 @@ internal static partial class MailReader
             return;
         }
 
-        if (part.IsAttachment)
+        if (part.IsAttachment || part.IsEnclosedMessage)
         {
+            // A forwarded mail (message/rfc822) is what the sender passes on, not what they wrote: its
+            // text is never taken for the body, even when it is the only text there is.
             return;
         }
 

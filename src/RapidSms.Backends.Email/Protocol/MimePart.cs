@@ -13,12 +13,15 @@ internal sealed class MimePart
     /// <summary>How many parts one message may have before the rest is ignored.</summary>
     public const int MaxParts = 1000;
 
-    private MimePart(MailHeaders headers, ReadOnlyMemory<byte> body)
+    private readonly string _defaultType;
+
+    private MimePart(MailHeaders headers, ReadOnlyMemory<byte> body, string defaultType)
     {
         Headers = headers;
         Body = body;
         ContentType = HeaderValue.Parse(headers["Content-Type"]);
         Disposition = HeaderValue.Parse(headers["Content-Disposition"]);
+        _defaultType = defaultType;
     }
 
     /// <summary>The part's header fields.</summary>
@@ -33,8 +36,14 @@ internal sealed class MimePart
     /// <summary>The parsed Content-Disposition.</summary>
     public HeaderValue Disposition { get; }
 
-    /// <summary>The media type, lowercased; "text/plain" when missing or malformed.</summary>
-    public string MediaType => ContentType.Value.Contains('/', StringComparison.Ordinal) ? ContentType.Value : "text/plain";
+    /// <summary>
+    /// The media type, lowercased; when missing or malformed, the RFC 2046 default: message/rfc822 inside a
+    /// multipart/digest, text/plain everywhere else.
+    /// </summary>
+    public string MediaType => ContentType.Value.Contains('/', StringComparison.Ordinal) ? ContentType.Value : _defaultType;
+
+    /// <summary>True for a mail carried whole inside this one (a forward as attachment, a digest entry).</summary>
+    public bool IsEnclosedMessage => MediaType is "message/rfc822" or "message/global";
 
     /// <summary>The parts of a multipart, in order; empty otherwise.</summary>
     public IReadOnlyList<MimePart> Children { get; private set; } = [];
@@ -51,7 +60,7 @@ internal sealed class MimePart
     public static MimePart Parse(ReadOnlyMemory<byte> message)
     {
         var count = 0;
-        return Parse(message, depth: 0, ref count);
+        return Parse(message, depth: 0, "text/plain", ref count);
     }
 
     /// <summary>The body with its transfer encoding removed.</summary>
@@ -66,12 +75,12 @@ internal sealed class MimePart
         };
     }
 
-    private static MimePart Parse(ReadOnlyMemory<byte> message, int depth, ref int count)
+    private static MimePart Parse(ReadOnlyMemory<byte> message, int depth, string defaultType, ref int count)
     {
         count++;
         var span = message.Span;
         var (headerLength, bodyStart) = FindBody(span);
-        var part = new MimePart(MailHeaders.Parse(span[..headerLength]), message[bodyStart..]);
+        var part = new MimePart(MailHeaders.Parse(span[..headerLength]), message[bodyStart..], defaultType);
         var boundary = part.ContentType["boundary"];
         if (!part.MediaType.StartsWith("multipart/", StringComparison.Ordinal) || string.IsNullOrEmpty(boundary) || depth >= MaxDepth)
         {
@@ -79,6 +88,7 @@ internal sealed class MimePart
         }
 
         var children = new List<MimePart>();
+        var childType = part.MediaType == "multipart/digest" ? "message/rfc822" : "text/plain";
         var bodies = Split(part.Body, System.Text.Encoding.UTF8.GetBytes("--" + boundary), out var closed);
         foreach (var body in bodies)
         {
@@ -87,7 +97,7 @@ internal sealed class MimePart
                 break;
             }
 
-            children.Add(Parse(body, depth + 1, ref count));
+            children.Add(Parse(body, depth + 1, childType, ref count));
         }
 
         part.Children = children;

@@ -129,8 +129,153 @@ public sealed partial class ScriptedImapServerTests
         (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the silence");
     }
 
-    private static async Task ServeAsync(
-        ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false)
+    [PeerTheory(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Backend_AccessToken_LogsInWithXOAuth2AndAsksForAFreshTokenAfterARefusal(bool saslIr)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nsent to an OAuth mailbox\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) =>
+            ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: t => t == "ya29.fresh-token", saslIr: saslIr));
+        await using var servers = await MailServers.StartAsync();
+        var calls = 0;
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.ImapPassword = "";
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.AccessTokenProvider = _ => ValueTask.FromResult(Interlocked.Increment(ref calls) == 1 ? "ya29.expired-token" : "ya29.fresh-token");
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("sent to an OAuth mailbox");
+        await mailbox.AllSeen.WaitAsync(timeout.Token);
+
+        mailbox.Logins.Should().Contain(("rapidsms", "ya29.expired-token")).And.Contain(("rapidsms", "ya29.fresh-token"));
+        Volatile.Read(ref calls).Should().BeGreaterThanOrEqualTo(2);
+        var refusal = host.Logs.Records.First(r => r.EventId.Name == "ImapConnectionLost");
+        refusal.Exception!.Message.Should().Contain("AUTHENTICATIONFAILED").And.Contain("\"status\":\"401\"");
+        host.Logs.Records.Should().Contain(r => r.EventId.Name == "ProtocolTrace" && r.Message.Contains("AUTHENTICATE XOAUTH2", StringComparison.Ordinal));
+        host.Logs.Records.Should().NotContain(r => r.Message.Contains("ya29.", StringComparison.Ordinal)
+            || r.Message.Contains(XOAuthBase64("ya29.fresh-token"), StringComparison.Ordinal)
+            || (r.Exception != null && r.Exception.ToString().Contains("ya29.", StringComparison.Ordinal)));
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_AccessTokenProviderThrows_ReconnectsWithBackOffAndLogsNoSecret()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nafter the token endpoint recovered\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) =>
+            ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct, acceptToken: _ => true));
+        await using var servers = await MailServers.StartAsync();
+        var calls = 0;
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.ImapPassword = "";
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.AccessTokenProvider = _ => Interlocked.Increment(ref calls) == 1
+                ? throw new HttpRequestException("token endpoint said: invalid_grant for client_secret=hunter2")
+                : ValueTask.FromResult("ya29.token");
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("after the token endpoint recovered");
+
+        var lost = host.Logs.Records.First(r => r.EventId.Name == "ImapConnectionLost");
+        lost.Exception!.Message.Should().Contain("access token provider failed").And.NotContain("hunter2");
+        lost.Exception.InnerException.Should().BeOfType<HttpRequestException>();
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_ServerRefusesToMarkAMail_RoutesItOnceLogsAndKeepsReadingTheRest()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfirst, cannot be marked\r\n");
+        mailbox.Add(2, "From: bob@example.org\r\n\r\nsecond\r\n");
+        mailbox.StoreRefused.Add(1);
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+
+        await host.App.WaitForAsync(2, timeout.Token);
+        await host.Logs.WaitForAsync(r => r.EventId.Name == "MailMarkFailed", timeout.Token);
+
+        // Several polls later, still nothing routed twice and no reconnection over the refusal.
+        await PollsAsync(mailbox, 5, timeout.Token);
+        host.App.Received.Select(m => m.Text).Should().Equal("first, cannot be marked", "second");
+        mailbox.StoreAttempts.Should().ContainSingle();
+        mailbox.Unseen.Should().Equal(1u);
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
+        imap.Connections.Should().Be(1);
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_MailThatAlwaysBreaksTheLink_IsSetAsideAfterThreeAttemptsAndTheRestFlows()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox();
+        mailbox.Add(1, "From: ann@example.org\r\n\r\npoison\r\n");
+        mailbox.Add(2, "From: bob@example.org\r\n\r\nbehind the poison\r\n");
+        mailbox.FetchBreaksLink.Add(1);
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("behind the poison");
+        await mailbox.AllSeen.WaitAsync(timeout.Token);
+
+        mailbox.Flagged.Should().Equal(1u);
+        mailbox.FetchAttempts.Should().HaveCount(3);
+        host.Logs.Records.Where(r => r.EventId.Name == "MailFetchFailed").Should().HaveCount(3);
+        host.Logs.Records.Should().ContainSingle(r => r.EventId.Name == "MailSetAside").Which.Message.Should().Contain("broke the connection");
+    }
+
+    [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
+    public async Task Backend_SearchAnswerOfSeveralMegabytes_IsReadLikeAnyOther()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var mailbox = new FakeMailbox { SearchPadding = 3 * 1024 * 1024 };
+        mailbox.Add(1, "From: ann@example.org\r\n\r\nfrom a big backlog\r\n");
+        await using var imap = new ScriptedServer((session, number, ct) => ServeAsync(session, number, mailbox, idle: false, dropFirstStore: false, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.ImapPort = imap.Port;
+            o.PollInterval = TimeSpan.FromSeconds(30);
+            o.ProtocolTrace = false;
+        });
+
+        (await host.App.WaitForAsync(1, timeout.Token)).Single().Text.Should().Be("from a big backlog");
+        host.Logs.Records.Should().NotContain(r => r.EventId.Name == "ImapConnectionLost");
+    }
+
+    private static async Task PollsAsync(FakeMailbox mailbox, int count, CancellationToken cancellationToken)
+    {
+        var start = mailbox.Searches;
+        while (mailbox.Searches < start + count)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private static string XOAuthBase64(string token) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"user=rapidsms\u0001auth=Bearer {token}\u0001\u0001"));
+
+    internal static async Task ServeAsync(
+        ServerSession session, int connection, FakeMailbox mailbox, bool idle, bool dropFirstStore, CancellationToken cancellationToken, bool refuseIdle = false, bool silentAfterDone = false,
+        Func<string, bool>? acceptToken = null, bool saslIr = false)
     {
         await session.WriteAsync("* OK fake IMAP ready\r\n", cancellationToken);
         while (await session.ReadLineAsync(cancellationToken) is { } line)
@@ -147,8 +292,42 @@ public sealed partial class ScriptedImapServerTests
             switch (command)
             {
                 case "CAPABILITY":
-                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}\r\n{tag} OK done\r\n", cancellationToken);
+                    await session.WriteAsync($"* CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}{(acceptToken is null ? "" : " AUTH=XOAUTH2 LOGINDISABLED")}{(saslIr ? " SASL-IR" : "")}\r\n{tag} OK done\r\n", cancellationToken);
                     break;
+                case "AUTHENTICATE" when acceptToken is not null && rest.StartsWith("XOAUTH2", StringComparison.Ordinal):
+                {
+                    // With SASL-IR the response comes on the command line; without, after an empty challenge.
+                    string encoded;
+                    if (rest.StartsWith("XOAUTH2 ", StringComparison.Ordinal))
+                    {
+                        encoded = rest["XOAUTH2 ".Length..];
+                    }
+                    else
+                    {
+                        await session.WriteAsync("+ \r\n", cancellationToken);
+                        encoded = await session.ReadLineAsync(cancellationToken) ?? "";
+                    }
+
+                    var response = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+                    var match = XOAuth2Response().Match(response);
+                    mailbox.Logins.Add((match.Groups[1].Value, match.Groups[2].Value));
+                    if (match.Success && acceptToken(match.Groups[2].Value))
+                    {
+                        await session.WriteAsync($"{tag} OK [CAPABILITY IMAP4rev1{(idle ? " IDLE" : "")}] logged in\r\n", cancellationToken);
+                        break;
+                    }
+
+                    var error = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"status\":\"401\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}"));
+                    await session.WriteAsync($"+ {error}\r\n", cancellationToken);
+                    if (await session.ReadLineAsync(cancellationToken) != "")
+                    {
+                        throw new InvalidOperationException("The client did not answer the error challenge with an empty line.");
+                    }
+
+                    await session.WriteAsync($"{tag} NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)\r\n", cancellationToken);
+                    break;
+                }
+
                 case "IDLE" when refuseIdle:
                     await session.WriteAsync($"{tag} BAD IDLE is switched off here\r\n", cancellationToken);
                     break;
@@ -177,11 +356,22 @@ public sealed partial class ScriptedImapServerTests
                     await session.WriteAsync($"* {mailbox.Count} EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n{tag} OK [READ-WRITE] selected\r\n", cancellationToken);
                     break;
                 case "UID SEARCH":
-                    await session.WriteAsync($"* SEARCH {string.Join(' ', mailbox.Unseen)}\r\n{tag} OK searched\r\n", cancellationToken);
+                    Interlocked.Increment(ref mailbox.SearchCount);
+                    // A big backlog answers SEARCH with one line of megabytes; padding makes one without a big mailbox.
+                    await session.WriteAsync($"* SEARCH {string.Join(' ', mailbox.Unseen)}{new string(' ', mailbox.SearchPadding)}\r\n{tag} OK searched\r\n", cancellationToken);
                     break;
                 case "UID FETCH":
                 {
                     var uid = uint.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    if (mailbox.FetchBreaksLink.Contains(uid))
+                    {
+                        // Fault: this message always kills the link half-way (a server bug, a line too slow for its size).
+                        mailbox.FetchAttempts.Add(uid);
+                        await session.WriteAsync($"* 1 FETCH (UID {uid} RFC822.SIZE 900 BODY[]<0> {{900}}\r\nFrom: x", cancellationToken);
+                        session.Abort();
+                        return;
+                    }
+
                     if (mailbox.RefusesFetch(uid))
                     {
                         await session.WriteAsync($"{tag} NO [SERVERBUG] cannot read that one\r\n", cancellationToken);
@@ -203,6 +393,13 @@ public sealed partial class ScriptedImapServerTests
                         // Fault: the link dies after the router has the first message, before \Seen is stored.
                         session.Abort();
                         return;
+                    }
+
+                    if (mailbox.StoreRefused.Contains(uid))
+                    {
+                        mailbox.StoreAttempts.Add(uid);
+                        await session.WriteAsync($"{tag} NO [CANNOT] this message cannot be changed\r\n", cancellationToken);
+                        break;
                     }
 
                     var before = mailbox.Count;
@@ -257,7 +454,10 @@ public sealed partial class ScriptedImapServerTests
     [GeneratedRegex("\\{(\\d+)\\}$")]
     private static partial Regex Literal();
 
-    private sealed class FakeMailbox
+    [GeneratedRegex("^user=([^\u0001]*)\u0001auth=Bearer ([^\u0001]*)\u0001\u0001$")]
+    internal static partial Regex XOAuth2Response();
+
+    internal sealed class FakeMailbox
     {
         private readonly ConcurrentDictionary<uint, (byte[] Content, bool Seen, bool Flagged, bool RefuseFetch)> _mails = new();
         private readonly TaskCompletionSource _allSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -265,6 +465,22 @@ public sealed partial class ScriptedImapServerTests
         public ConcurrentBag<(string, string)> Logins { get; } = [];
 
         public Action<uint>? OnStore { get; set; }
+
+#pragma warning disable SA1401 // Incremented atomically by the server.
+        public int SearchCount;
+#pragma warning restore SA1401
+
+        public int Searches => Volatile.Read(ref SearchCount);
+
+        public int SearchPadding { get; set; }
+
+        public HashSet<uint> StoreRefused { get; } = [];
+
+        public HashSet<uint> FetchBreaksLink { get; } = [];
+
+        public ConcurrentBag<uint> StoreAttempts { get; } = [];
+
+        public ConcurrentBag<uint> FetchAttempts { get; } = [];
 
         public int Count => _mails.Count;
 

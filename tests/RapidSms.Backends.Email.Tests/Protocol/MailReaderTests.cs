@@ -25,6 +25,9 @@ public sealed class MailReaderTests
         { "utf8-headers.eml", "zoe@example.org", "Zoë Ndlovu", "Grüße aus Zürich", "text without MIME headers" },
         { "lf-only.eml", "ivy@example.org", "", "unix", "line one continued\nline two" },
         { "subject-only.eml", "jack@example.org", "", "ping", "" },
+        { "forwarded.eml", "kate@example.org", "Kate", "Fwd: stock report", "please log the report below" },
+        { "forwarded-only.eml", "liam@example.org", "Liam", "Fwd: stock report", "" },
+        { "digest.eml", "mona@example.org", "Mona", "three reports", "the week's reports are attached" },
     };
 
     [Theory]
