@@ -92,6 +92,9 @@ public sealed class GsmBackendTests
         await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
         await host.WaitReadyAsync("modem", timeout.Token);
 
+        // The backend is ready before its start-up sweep ends; a message stored during that sweep would be swept.
+        await host.Logs.WaitForAsync(r => r.EventId.Id == 6026 && r.Message.EndsWith(" in ME", StringComparison.Ordinal), timeout.Token);
+
         // Stored without +CMTI, so the SIM's slot 1 stays taken while ME's slot 1 is announced.
         link.Simulator.NotifyIncoming = false;
         var onSim = await link.Simulator.DeliverAsync(Sender, "unannounced, left for the next sweep", cancellationToken: timeout.Token);
