@@ -25,20 +25,25 @@ public abstract class GsmContractTests : BackendContractTests
     private protected abstract Task<ModemLink> OpenLinkAsync();
 
     protected override async ValueTask<IBackendTestPeer> StartPeerAsync(CancellationToken cancellationToken) =>
-        new SimulatorPeer(await OpenLinkAsync().WaitAsync(cancellationToken));
+        new SimulatorPeer(await OpenLinkAsync().WaitAsync(cancellationToken), Logs);
 
     protected override void ConfigureBackend(IBackendBuilder backend, IBackendTestPeer peer) =>
         backend.UseGsm(((SimulatorPeer)peer).Link.Configure);
 
-    private sealed class SimulatorPeer(ModemLink link) : IBackendTestPeer
+    private sealed class SimulatorPeer(ModemLink link, ListLoggerProvider logs) : IBackendTestPeer
     {
         private int _next;
 
         public ModemLink Link { get; } = link;
 
-        // Messages must not arrive before the modem is initialised, or they would only be found by a sweep.
-        public async ValueTask AttachAsync(BackendBase backend, CancellationToken cancellationToken) =>
+        // Messages must not arrive before the modem is initialised and its start-up sweep has listed the last storage
+        // (SM, then ME): a sweep reads messages in storage-index order, and slots freed by deletes are reused, so a
+        // burst caught by it would reach the apps out of order. Notified messages are read in arrival order.
+        public async ValueTask AttachAsync(BackendBase backend, CancellationToken cancellationToken)
+        {
             await ((GsmBackend)backend).WaitUntilReadyAsync(cancellationToken);
+            await logs.WaitForAsync(r => r.EventId.Id == 6026 && r.Message.EndsWith(" in ME", StringComparison.Ordinal), cancellationToken);
+        }
 
         public async ValueTask SendToBackendAsync(string identity, string text, CancellationToken cancellationToken) =>
             await Link.Simulator.DeliverAsync(identity, text, cancellationToken: cancellationToken);
