@@ -252,7 +252,7 @@ public sealed class GsmBackendTests
         await using var link = ModemLink.Tcp();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var app = new RecordingApp { OnHandle = async _ => { entered.TrySetResult(); await release.Task; } };
+        var app = new RecordingApp { Hold = async _ => { entered.TrySetResult(); await release.Task; } };
         await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)), app: app);
         await host.WaitReadyAsync("modem", timeout.Token);
 
