@@ -12,12 +12,20 @@ public sealed class GsmBackendTests
 
     private static CancellationTokenSource Timeout() => new(TimeSpan.FromSeconds(30));
 
+    /// <summary>Starts a host with one GSM backend, "modem", on <paramref name="link"/>, with <paramref name="configure"/> applied after the link's settings.</summary>
+    private static Task<GsmHost> StartModemAsync(ModemLink link, Action<GsmOptions>? configure = null, RecordingApp? app = null) =>
+        GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            configure?.Invoke(o);
+        })), app: app);
+
     [PeerFact(SocatPair.Install, "socat")]
     public async Task Pty_IncomingEcho_RoutedRepliedAndDeletedAfterRouting()
     {
         using var timeout = Timeout();
         await using var link = await ModemLink.PtyAsync();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var indexes = await link.Simulator.DeliverAsync(Sender, "echo hello over a serial line", cancellationToken: timeout.Token);
@@ -35,7 +43,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = await ModemLink.PtyAsync();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = string.Concat(Enumerable.Repeat("Habari 👋 ça va? ", 12));
 
@@ -57,7 +65,7 @@ public sealed class GsmBackendTests
         await link.Simulator.DeliverAsync(Sender, "stored while nobody listened", cancellationToken: timeout.Token);
         await link.Simulator.DeliverAsync("+256700000002", "me too, and I am long: " + new string('x', 200), cancellationToken: timeout.Token);
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.App.WaitForReceivedAsync(2, timeout.Token);
 
         host.App.Received.Select(m => m.Text).Should().Contain("stored while nobody listened");
@@ -76,7 +84,7 @@ public sealed class GsmBackendTests
         onSim.Should().Equal(1);
         inModem[0].Should().Be(1, "both storages number from 1, so a delete in the wrong one would remove the wrong message");
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.App.WaitForReceivedAsync(2, timeout.Token);
         await link.Simulator.WaitUntilAsync(() => link.Simulator.StorageOf("SM").Count == 0 && link.Simulator.StorageOf("ME").Count == 0, timeout.Token);
 
@@ -89,7 +97,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         // Stored without +CMTI, so the SIM's slot 1 stays taken while ME's slot 1 is announced.
@@ -114,7 +122,7 @@ public sealed class GsmBackendTests
         link.Simulator.NotifyIncoming = false;
         await link.Simulator.DeliverAsync(Sender, "only the SIM here", cancellationToken: timeout.Token);
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.App.WaitForReceivedAsync(1, timeout.Token);
 
         link.Simulator.Commands.Should().NotContain(c => c.StartsWith("AT+CPMS=\"ME\"", StringComparison.Ordinal));
@@ -132,11 +140,7 @@ public sealed class GsmBackendTests
         link.Simulator.IncomingStorage = "SM";
         await link.Simulator.DeliverAsync(Sender, "on the SIM", cancellationToken: timeout.Token);
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.Storages.Add("SM");
-        })));
+        await using var host = await StartModemAsync(link, o => o.Storages.Add("SM"));
         await host.App.WaitForReceivedAsync(1, timeout.Token);
         await link.Simulator.WaitUntilAsync(() => link.Simulator.Storage.Count == 0, timeout.Token);
 
@@ -149,11 +153,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.SweepInterval = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.SweepInterval = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
 
         link.Simulator.NotifyIncoming = false;
@@ -168,11 +168,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.SweepInterval = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.SweepInterval = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.FailNext("AT+CMGD", "+CMS ERROR: 300", times: 3);
 
@@ -189,7 +185,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var pdu = SmsPduEncoder.EncodeDeliver(Sender, "direct and stored", DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture), new SmsEncodingOptions { ServiceCenter = "+256700000000" })[0];
 
@@ -208,7 +204,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = "handed over directly, in two parts: " + new string('d', 150);
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x51 });
@@ -231,7 +227,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var broken = await link.Simulator.DeliverPduAsync("07912180958729F6040B8141517337", cancellationToken: timeout.Token);
@@ -253,7 +249,7 @@ public sealed class GsmBackendTests
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var app = new RecordingApp { Hold = async _ => { entered.TrySetResult(); await release.Task; } };
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)), app: app);
+        await using var host = await StartModemAsync(link, app: app);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var indexes = await link.Simulator.DeliverAsync(Sender, "hold on", cancellationToken: timeout.Token);
@@ -270,7 +266,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.FailNext("AT+CMGS", "+CMS ERROR: 332");
 
@@ -286,11 +282,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.StatusReports = true;
-        })));
+        await using var host = await StartModemAsync(link, o => o.StatusReports = true);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = "three parts: " + new string('t', 320);
         var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions { StatusReportRequest = true });
@@ -320,7 +312,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = "two parts: " + new string('p', 200);
         var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions());
@@ -339,7 +331,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.FailNext("AT+CMGS", "+CMS ERROR: 21");
 
@@ -356,7 +348,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { VendorNoise = true, Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.DeliverDuringNextSend(Sender, "arrived mid-send");
 
@@ -373,11 +365,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.StatusReports = true;
-        })));
+        await using var host = await StartModemAsync(link, o => o.StatusReports = true);
         await host.WaitReadyAsync("modem", timeout.Token);
         var message = new OutgoingMessage([new Connection("modem", Sender)], "report back: " + new string('r', 200));
 
@@ -404,12 +392,11 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = modem;
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        await using var host = await StartModemAsync(link, o =>
         {
-            link.Configure(o);
             o.CommandTimeout = TimeSpan.FromMilliseconds(300);
             o.StatusInterval = TimeSpan.FromMilliseconds(200);
-        })));
+        });
         await host.WaitReadyAsync("modem", timeout.Token);
         var backend = host.Backend("modem");
 
@@ -429,12 +416,11 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { Pin = "4321", Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        await using var host = await StartModemAsync(link, o =>
         {
-            link.Configure(o);
             o.Pin = "4321";
             o.Profile = "huawei";
-        })));
+        });
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var indexes = await link.Simulator.DeliverAsync(Sender, "unlocked", cancellationToken: timeout.Token);
@@ -449,7 +435,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { SupportsPduMode = false, Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         await link.Simulator.DeliverAsync(Sender, "echo OK", cancellationToken: timeout.Token);
@@ -465,7 +451,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { SignalQuality = 17, Registration = 5, Operator = "Zain UG", Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         await link.Simulator.DeliverAsync(Sender, "count me", cancellationToken: timeout.Token);
         await host.App.WaitForReceivedAsync(1, timeout.Token);
@@ -487,7 +473,7 @@ public sealed class GsmBackendTests
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
         link.Simulator.FailNext("AT+CPIN?", "+CME ERROR: 14", times: 2);
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
 
         await host.WaitReadyAsync("modem", timeout.Token);
 
@@ -500,7 +486,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = string.Concat(Enumerable.Range(0, 40).Select(i => $"part{i} "));
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture), new SmsEncodingOptions { ConcatenationReference = 0x1234, Use16BitReference = true });
@@ -538,11 +524,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.IncompleteMessageTimeout = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.IncompleteMessageTimeout = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
         var sent = DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture);
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, string.Concat(Enumerable.Range(0, 60).Select(i => $"word{i} ")), sent, new SmsEncodingOptions { ConcatenationReference = 0x42 });
@@ -578,11 +560,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.IncompleteMessageTimeout = null;
-        })));
+        await using var host = await StartModemAsync(link, o => o.IncompleteMessageTimeout = null);
         await host.WaitReadyAsync("modem", timeout.Token);
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, new string('h', 300), DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x43 });
 
@@ -601,7 +579,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var backend = host.Backend("modem");
 
@@ -638,11 +616,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.SweepInterval = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.SweepInterval = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
         await link.Simulator.WaitUntilAsync(() => link.Simulator.Commands.Contains("AT+CMGL=4"), timeout.Token);
         link.Simulator.FailNext("AT+CMGR", "+CMS ERROR: 500");
