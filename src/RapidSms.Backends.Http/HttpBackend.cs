@@ -170,26 +170,12 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
 
     private async ValueTask ReceiveAndAnswerAsync(HttpContext context, string identity, string text)
     {
-        try
+        if (!await WebhookHandOver.TryAsync(
+                context,
+                async token => await ReceiveAsync(identity, text, token).ConfigureAwait(false),
+                () => Log.RouterClosed(Logger, Name),
+                ex => Log.ReceiveFailed(Logger, Name, identity, ex)).ConfigureAwait(false))
         {
-            await ReceiveAsync(identity, text, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (RouterClosedException)
-        {
-            Log.RouterClosed(Logger, Name);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-            return;
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The gateway hung up before the router took the message: it did not get a 200, so it sends it again.
-            return;
-        }
-        catch (Exception ex)
-        {
-            Log.ReceiveFailed(Logger, Name, identity, ex);
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
 

@@ -388,31 +388,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         }
     }
 
-    private async ValueTask<bool> TryHandOverAsync(HttpContext context, Func<CancellationToken, Task> handOver)
-    {
-        try
-        {
-            await handOver(context.RequestAborted).ConfigureAwait(false);
-            return true;
-        }
-        catch (RouterClosedException)
-        {
-            Log.RouterClosed(Logger, Name);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // Kannel hung up before the router took it: it did not get a 200.
-        }
-        catch (Exception ex)
-        {
-            Log.ReceiveFailed(Logger, Name, ex);
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        }
-
-        return false;
-    }
+    private ValueTask<bool> TryHandOverAsync(HttpContext context, Func<CancellationToken, Task> handOver) =>
+        WebhookHandOver.TryAsync(context, handOver, () => Log.RouterClosed(Logger, Name), ex => Log.ReceiveFailed(Logger, Name, ex));
 
     private static bool TryGetText(WebhookParameters parameters, string name, out string value, out string error)
     {
