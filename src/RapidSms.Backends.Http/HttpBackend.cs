@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using RapidSms.Backends.Http.Hosting;
 using RapidSms.Backends.Http.Protocol;
 
@@ -34,28 +33,24 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     private static readonly byte[] OkBody = "OK"u8.ToArray();
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly IHttpClientFactory? _httpClientFactory;
-    private readonly ILoggerFactory _loggerFactory;
-    private HttpClient? _ownClient;
+    private readonly GatewayLink _link;
     private WebhookAuthenticator _authenticator = new(null, "X-RapidSms-Secret", null, null, null);
     private MessageTemplate? _url;
     private (string Name, MessageTemplate Value)[] _params = [];
     private KeyValuePair<string, string>[] _headers = [];
     private Regex? _success;
     private Regex? _messageId;
-    private readonly ListenerSlot _listener = new();
 
     /// <summary>Creates the backend; the host does this.</summary>
     /// <param name="httpClientFactory">Creates the client for outgoing requests (named <see cref="HttpClientName"/>); without one the backend keeps its own.</param>
     /// <param name="loggerFactory">Where the self-hosted listener logs.</param>
     public HttpBackend(IHttpClientFactory? httpClientFactory = null, ILoggerFactory? loggerFactory = null)
     {
-        _httpClientFactory = httpClientFactory;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _link = new GatewayLink(httpClientFactory, HttpClientName, loggerFactory);
     }
 
     /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
-    public Uri? ListenAddress => _listener.Address;
+    public Uri? ListenAddress => _link.ListenAddress;
 
     /// <inheritdoc />
     protected override void OnConfigure(HttpOptions options)
@@ -98,14 +93,8 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     /// <param name="cancellationToken">Cancels starting.</param>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_httpClientFactory is null)
-        {
-            _ownClient ??= CreateOwnClient();
-        }
-
-        if (Options.ListenUrl is { } listenUrl
-            && await _listener.StartAsync(token => WebhookListener.StartAsync(ParseListenUrl(listenUrl, nameof(HttpOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, token), cancellationToken)
-                .ConfigureAwait(false) is { } listener)
+        _link.EnsureClient();
+        if (await _link.StartListenerAsync(Options.ListenUrl, nameof(HttpOptions.ListenUrl), Options.ReceivePath, this, cancellationToken).ConfigureAwait(false) is { } listener)
         {
             Log.Listening(Logger, Name, listener.Address);
         }
@@ -116,15 +105,12 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
     /// cancelled; then their connections are closed, and their senders, having had no 200, send again.
     /// </summary>
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
-    public override Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
+    public override Task StopAsync(CancellationToken cancellationToken) => _link.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _listener.Dispose();
-        _ownClient?.Dispose();
-        _ownClient = null;
+        await _link.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -142,31 +128,15 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         }
 
         var options = Options;
-        var (parameters, status, error) = await WebhookParameters.ReadAsync(request, options.MaxRequestSize, context.RequestAborted).ConfigureAwait(false);
+        var parameters = await _authenticator.ReadAllowedAsync(context, options.MaxRequestSize, RejectAsync).ConfigureAwait(false);
+        if (parameters is null)
+        {
+            return;
+        }
+
         using (parameters)
         {
-            if (parameters is null)
-            {
-                await RejectAsync(context, status, error!).ConfigureAwait(false);
-                return;
-            }
-
-            if (_authenticator.IsEnabled)
-            {
-                (status, error) = _authenticator.Check(request, parameters);
-                if (error is not null)
-                {
-                    if (status == StatusCodes.Status401Unauthorized && options.BasicAuthUsername is not null)
-                    {
-                        response.Headers.WWWAuthenticate = "Basic realm=\"RapidSms\", charset=\"UTF-8\"";
-                    }
-
-                    await RejectAsync(context, status, error).ConfigureAwait(false);
-                    return;
-                }
-            }
-
-            if (!TryRead(parameters, options.IdentityParameter, out var identity, out error)
+            if (!TryRead(parameters, options.IdentityParameter, out var identity, out var error)
                 || !TryRead(parameters, options.TextParameter, out var text, out error))
             {
                 await RejectAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
@@ -194,43 +164,18 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             return SendResult.Failure(identities, $"Backend '{Name}' has no SendSmsUrl configured: it can only receive.");
         }
 
-        var results = new RecipientResult[identities.Count];
-        if (identities.Count == 1)
-        {
-            results[0] = await SendOneAsync(message, identities[0], cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentSends, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, identities.Count), parallel, async (i, token) =>
-                results[i] = await SendOneAsync(message, identities[i], token).ConfigureAwait(false)).ConfigureAwait(false);
-        }
-
-        return new SendResult(results);
+        return await GatewayLink.SendToEachAsync(identities, Options.MaxConcurrentSends, (identity, token) => SendOneAsync(message, identity, token), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async ValueTask ReceiveAndAnswerAsync(HttpContext context, string identity, string text)
     {
-        try
+        if (!await WebhookHandOver.TryAsync(
+                context,
+                async token => await ReceiveAsync(identity, text, token).ConfigureAwait(false),
+                () => Log.RouterClosed(Logger, Name),
+                ex => Log.ReceiveFailed(Logger, Name, identity, ex)).ConfigureAwait(false))
         {
-            await ReceiveAsync(identity, text, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (RouterClosedException)
-        {
-            Log.RouterClosed(Logger, Name);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-            return;
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The gateway hung up before the router took the message: it did not get a 200, so it sends it again.
-            return;
-        }
-        catch (Exception ex)
-        {
-            Log.ReceiveFailed(Logger, Name, identity, ex);
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
 
@@ -260,7 +205,7 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
         using var disposeRequest = request;
         using var timeout = new CancellationTokenSource(options.SendTimeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var client = _httpClientFactory?.CreateClient(HttpClientName) ?? (_ownClient ??= CreateOwnClient());
+        var client = _link.ClientOrCreate;
         RecipientResult result;
         try
         {
@@ -584,11 +529,6 @@ public sealed class HttpBackend : BackendBase<HttpOptions>, IWebhookBackend
             throw new ArgumentException($"{key} '{pattern}' is not a valid regular expression: {ex.Message}", key, ex);
         }
     }
-
-    private static HttpClient CreateOwnClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 
     internal static string Shorten(string body)
     {

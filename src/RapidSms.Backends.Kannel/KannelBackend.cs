@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using RapidSms.Backends.Http;
 using RapidSms.Backends.Http.Hosting;
 using RapidSms.Backends.Http.Protocol;
@@ -32,12 +31,9 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     private const string DlrMarker = "rapidsms-dlr";
     private static readonly string[] OwnParameters = ["username", "password", "from", "to", "text", "charset", "coding", "smsc", "priority", "validity", "dlr-mask", "dlr-url"];
 
-    private readonly IHttpClientFactory? _httpClientFactory;
-    private readonly ILoggerFactory _loggerFactory;
-    private HttpClient? _ownClient;
+    private readonly GatewayLink _link;
     private WebhookAuthenticator _authenticator = new(null, "X-RapidSms-Secret", null, null, null);
     private KeyValuePair<string, string>[] _extraParams = [];
-    private readonly ListenerSlot _listener = new();
     private string? _dlrUrl;
 
     /// <summary>Creates the backend; the host does this.</summary>
@@ -45,12 +41,11 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     /// <param name="loggerFactory">Where the self-hosted listener logs.</param>
     public KannelBackend(IHttpClientFactory? httpClientFactory = null, ILoggerFactory? loggerFactory = null)
     {
-        _httpClientFactory = httpClientFactory;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _link = new GatewayLink(httpClientFactory, HttpClientName, loggerFactory);
     }
 
     /// <summary>Where the self-hosted listener is reachable (with the real port when port 0 was asked for), or <see langword="null"/> when there is none.</summary>
-    public Uri? ListenAddress => _listener.Address;
+    public Uri? ListenAddress => _link.ListenAddress;
 
     /// <inheritdoc />
     protected override void OnConfigure(KannelOptions options)
@@ -90,14 +85,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     /// <param name="cancellationToken">Cancels starting.</param>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_httpClientFactory is null)
-        {
-            _ownClient ??= new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
-        }
-
-        if (Options.ListenUrl is { } listenUrl
-            && await _listener.StartAsync(token => WebhookListener.StartAsync(HttpBackend.ParseListenUrl(listenUrl, nameof(KannelOptions.ListenUrl)), Options.ReceivePath, this, _loggerFactory, token), cancellationToken)
-                .ConfigureAwait(false) is { } listener)
+        _link.EnsureClient();
+        if (await _link.StartListenerAsync(Options.ListenUrl, nameof(KannelOptions.ListenUrl), Options.ReceivePath, this, cancellationToken).ConfigureAwait(false) is { } listener)
         {
             _dlrUrl = Options.DeliveryReportUrl ?? listener.Address.ToString();
             Log.Listening(Logger, Name, listener.Address);
@@ -114,15 +103,12 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     /// cancelled; then their connections are closed, and their senders, having had no 200, send again.
     /// </summary>
     /// <param name="cancellationToken">Ends the wait for requests in progress.</param>
-    public override Task StopAsync(CancellationToken cancellationToken) => _listener.StopAsync(cancellationToken);
+    public override Task StopAsync(CancellationToken cancellationToken) => _link.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _listener.Dispose();
-        _ownClient?.Dispose();
-        _ownClient = null;
+        await _link.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -131,19 +117,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(identities);
-        var results = new RecipientResult[identities.Count];
-        if (identities.Count == 1)
-        {
-            results[0] = await SendOneAsync(message, identities[0], cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentSends, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, identities.Count), parallel, async (i, token) =>
-                results[i] = await SendOneAsync(message, identities[i], token).ConfigureAwait(false)).ConfigureAwait(false);
-        }
-
-        return new SendResult(results);
+        return await GatewayLink.SendToEachAsync(identities, Options.MaxConcurrentSends, (identity, token) => SendOneAsync(message, identity, token), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -159,25 +134,14 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
             return;
         }
 
-        var (parameters, status, error) = await WebhookParameters.ReadAsync(request, Options.MaxRequestSize, context.RequestAborted).ConfigureAwait(false);
+        var parameters = await _authenticator.ReadAllowedAsync(context, Options.MaxRequestSize, RejectAsync).ConfigureAwait(false);
+        if (parameters is null)
+        {
+            return;
+        }
+
         using (parameters)
         {
-            if (parameters is null)
-            {
-                await RejectAsync(context, status, error!).ConfigureAwait(false);
-                return;
-            }
-
-            if (_authenticator.IsEnabled)
-            {
-                (status, error) = _authenticator.Check(request, parameters);
-                if (error is not null)
-                {
-                    await RejectAsync(context, status, error).ConfigureAwait(false);
-                    return;
-                }
-            }
-
             if (parameters.TryGet(DlrMarker, out _) == ParameterLookup.Found)
             {
                 await HandleDeliveryReportAsync(context, parameters).ConfigureAwait(false);
@@ -270,7 +234,7 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         using var request = new HttpRequestMessage(HttpMethod.Get, BuildSendSmsUrl(message, identity));
         using var timeout = new CancellationTokenSource(options.SendTimeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var client = _httpClientFactory?.CreateClient(HttpClientName) ?? _ownClient
+        var client = _link.Client
             ?? throw new InvalidOperationException($"Backend '{Name}' has not been started.");
         RecipientResult result;
         try
@@ -424,31 +388,8 @@ public sealed class KannelBackend : BackendBase<KannelOptions>, IWebhookBackend
         }
     }
 
-    private async ValueTask<bool> TryHandOverAsync(HttpContext context, Func<CancellationToken, Task> handOver)
-    {
-        try
-        {
-            await handOver(context.RequestAborted).ConfigureAwait(false);
-            return true;
-        }
-        catch (RouterClosedException)
-        {
-            Log.RouterClosed(Logger, Name);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // Kannel hung up before the router took it: it did not get a 200.
-        }
-        catch (Exception ex)
-        {
-            Log.ReceiveFailed(Logger, Name, ex);
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        }
-
-        return false;
-    }
+    private ValueTask<bool> TryHandOverAsync(HttpContext context, Func<CancellationToken, Task> handOver) =>
+        WebhookHandOver.TryAsync(context, handOver, () => Log.RouterClosed(Logger, Name), ex => Log.ReceiveFailed(Logger, Name, ex));
 
     private static bool TryGetText(WebhookParameters parameters, string name, out string value, out string error)
     {

@@ -32,12 +32,8 @@ public sealed class HttpConfigurationTests
         (await sink.NextAsync(CancellationToken.None)).Method.Should().Be("POST");
     }
 
-    [Theory]
-    [InlineData("SendSmsUrl", "gw.example/send?apikey=T0PSECRET&to={identity}&text={text}", "'gw.example/send?…' is not an absolute")]
-    [InlineData("SendSmsUrl", "ftp://user:T0PSECRET@gw.example/send?text={text}", "'ftp://…@gw.example/send?…' is not an absolute")]
-    [InlineData("SendSmsUrl", "http://gw.example/send?text={text}&key=T0PSECRET{", "is not closed")]
-    [InlineData("SendSmsParams:apikey", "T0PSECRET}", "SendSmsParams:apikey")]
-    public async Task BadOption_CarryingASecret_FailsWithoutShowingIt(string key, string value, string expected)
+    /// <summary>Starts a host with backend "gw" configured from settings, with <paramref name="key"/> set to <paramref name="value"/>.</summary>
+    private static Func<Task<RapidSmsTestHost>> StartWithOption(string key, string value)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -46,8 +42,17 @@ public sealed class HttpConfigurationTests
             [$"B:gw:{key}"] = value,
         };
         var section = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("B");
+        return async () => await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackends(section));
+    }
 
-        var act = async () => await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackends(section));
+    [Theory]
+    [InlineData("SendSmsUrl", "gw.example/send?apikey=T0PSECRET&to={identity}&text={text}", "'gw.example/send?…' is not an absolute")]
+    [InlineData("SendSmsUrl", "ftp://user:T0PSECRET@gw.example/send?text={text}", "'ftp://…@gw.example/send?…' is not an absolute")]
+    [InlineData("SendSmsUrl", "http://gw.example/send?text={text}&key=T0PSECRET{", "is not closed")]
+    [InlineData("SendSmsParams:apikey", "T0PSECRET}", "SendSmsParams:apikey")]
+    public async Task BadOption_CarryingASecret_FailsWithoutShowingIt(string key, string value, string expected)
+    {
+        var act = StartWithOption(key, value);
 
         var error = (await act.Should().ThrowAsync<BackendConfigurationException>()).Which;
         error.ToString().Should().Contain(expected).And.NotContain("T0PSECRET");
@@ -76,15 +81,7 @@ public sealed class HttpConfigurationTests
     [InlineData("BasicAuthUsername", "only-user", "Set both BasicAuthUsername and BasicAuthPassword")]
     public async Task BadOption_FailsAtStartNamingBackendAndProblem(string key, string value, string expected)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["B:gw:Engine"] = "http",
-            ["B:gw:SendSmsUrl"] = "http://gw.example/send?text={text}",
-            [$"B:gw:{key}"] = value,
-        };
-        var section = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("B");
-
-        var act = async () => await RapidSmsTestHost.StartAsync(rapid => rapid.AddBackends(section));
+        var act = StartWithOption(key, value);
 
         (await act.Should().ThrowAsync<BackendConfigurationException>()).Which.Message.Should().Contain("'gw'").And.Contain(expected);
     }

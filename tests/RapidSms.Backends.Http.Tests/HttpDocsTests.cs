@@ -15,10 +15,7 @@ public sealed class HttpDocsTests
     [InlineData("rapidsms-style.appsettings.json", "my-gateway")]
     public void AppSettingsExample_Binds(string file, string name)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonFile(Path.Combine(Peers.RepositoryRoot, "tests", "RapidSms.Backends.Http.Tests", "Docs", file));
-        builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-        using var host = builder.Build();
+        using var host = DocsConfiguration.BuildHostFromFile(Path.Combine(Peers.RepositoryRoot, "tests", "RapidSms.Backends.Http.Tests", "Docs", file));
 
         // Creating the router creates and configures the backends (the listener starts only with the host).
         var backend = host.Services.GetRequiredService<IRouter>().GetBackend<HttpBackend>(name);
@@ -33,19 +30,9 @@ public sealed class HttpDocsTests
     [InlineData("samples/RapidSms.Samples.Http/appsettings.json")]
     public void EveryAppSettingsBlockShown_BindsAsPasted(string file)
     {
-        var text = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, file));
-        var blocks = file.EndsWith(".json", StringComparison.Ordinal) ? [text] : System.Text.RegularExpressions.Regex.Matches(text, "```json\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value)
-            .Where(json => json.Contains("\"RapidSms\"", StringComparison.Ordinal))
-            .ToList();
-
-        foreach (var json in blocks)
+        foreach (var json in DocsConfiguration.AppSettingsBlocks(file))
         {
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
-            builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-            using var host = builder.Build();
-            var names = builder.Configuration.GetSection("RapidSms:Backends").GetChildren().Select(c => c.Key).ToList();
+            using var host = DocsConfiguration.BuildHost(json, out var names);
 
             names.Should().NotBeEmpty();
             foreach (var name in names)

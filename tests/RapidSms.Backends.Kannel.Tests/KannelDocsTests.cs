@@ -44,19 +44,9 @@ public sealed class KannelDocsTests
     [InlineData("samples/RapidSms.Samples.Kannel/appsettings.json")]
     public void EveryAppSettingsBlockShown_BindsAsPasted(string file)
     {
-        var text = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, file));
-        var blocks = file.EndsWith(".json", StringComparison.Ordinal) ? [text] : System.Text.RegularExpressions.Regex.Matches(text, "```json\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value)
-            .Where(json => json.Contains("\"RapidSms\"", StringComparison.Ordinal))
-            .ToList();
-
-        foreach (var json in blocks)
+        foreach (var json in DocsConfiguration.AppSettingsBlocks(file))
         {
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
-            builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-            using var host = builder.Build();
-            var names = builder.Configuration.GetSection("RapidSms:Backends").GetChildren().Select(c => c.Key).ToList();
+            using var host = DocsConfiguration.BuildHost(json, out var names);
 
             names.Should().NotBeEmpty();
             foreach (var name in names)

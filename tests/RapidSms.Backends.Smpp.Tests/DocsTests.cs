@@ -92,11 +92,7 @@ public sealed partial class DocsTests
     public void AppSettings_FromDocs_BindsEveryKey()
     {
         var json = BlockAfter(Page, "<!-- full-example: tests/RapidSms.Backends.Smpp.Tests/DocsTests.cs reads this block -->");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
-        builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-
-        using var host = builder.Build();
+        using var host = DocsConfiguration.BuildHost(json, out _);
         var options = host.Services.GetRequiredService<IOptionsMonitor<SmppOptions>>().Get("smsc");
 
         options.Host.Should().Be("smpp.example.com");
@@ -111,11 +107,7 @@ public sealed partial class DocsTests
     [Fact]
     public void AppSettings_Sample_BindsAndValidates()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonFile(Path.Combine(Peers.RepositoryRoot, "samples/RapidSms.Samples.Smpp/appsettings.json"));
-        builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-
-        using var host = builder.Build();
+        using var host = DocsConfiguration.BuildHostFromFile(Path.Combine(Peers.RepositoryRoot, "samples/RapidSms.Samples.Smpp/appsettings.json"));
 
         host.Services.GetRequiredService<IOptionsMonitor<SmppOptions>>().Get("smsc").Port.Should().Be(2775);
     }

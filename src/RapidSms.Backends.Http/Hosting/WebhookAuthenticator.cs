@@ -84,6 +84,44 @@ internal sealed class WebhookAuthenticator
         return (StatusCodes.Status200OK, null);
     }
 
+    /// <summary>
+    /// Reads a webhook request's parameters and checks its credentials. A request that is unreadable or not allowed is
+    /// answered through <paramref name="reject"/> (401 with a basic challenge when basic credentials are configured).
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="maxRequestSize">The largest body read.</param>
+    /// <param name="reject">Logs and answers a rejection with a status and a reason.</param>
+    /// <returns>The parameters, which the caller disposes, or <see langword="null"/> when the request was rejected.</returns>
+    public async ValueTask<WebhookParameters?> ReadAllowedAsync(HttpContext context, int maxRequestSize, Func<HttpContext, int, string, ValueTask> reject)
+    {
+        var (parameters, status, error) = await WebhookParameters.ReadAsync(context.Request, maxRequestSize, context.RequestAborted).ConfigureAwait(false);
+        if (parameters is null)
+        {
+            await reject(context, status, error!).ConfigureAwait(false);
+            return null;
+        }
+
+        if (IsEnabled)
+        {
+            (status, error) = Check(context.Request, parameters);
+            if (error is not null)
+            {
+                using (parameters)
+                {
+                    if (status == StatusCodes.Status401Unauthorized && _basic is not null)
+                    {
+                        context.Response.Headers.WWWAuthenticate = "Basic realm=\"RapidSms\", charset=\"UTF-8\"";
+                    }
+
+                    await reject(context, status, error).ConfigureAwait(false);
+                    return null;
+                }
+            }
+        }
+
+        return parameters;
+    }
+
     private static byte[] Digest(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
     // Comparing digests keeps the time independent of where the inputs differ and of their lengths.

@@ -12,12 +12,20 @@ public sealed class GsmBackendTests
 
     private static CancellationTokenSource Timeout() => new(TimeSpan.FromSeconds(30));
 
+    /// <summary>Starts a host with one GSM backend, "modem", on <paramref name="link"/>, with <paramref name="configure"/> applied after the link's settings.</summary>
+    private static Task<GsmHost> StartModemAsync(ModemLink link, Action<GsmOptions>? configure = null, RecordingApp? app = null) =>
+        GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        {
+            link.Configure(o);
+            configure?.Invoke(o);
+        })), app: app);
+
     [PeerFact(SocatPair.Install, "socat")]
     public async Task Pty_IncomingEcho_RoutedRepliedAndDeletedAfterRouting()
     {
         using var timeout = Timeout();
         await using var link = await ModemLink.PtyAsync();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var indexes = await link.Simulator.DeliverAsync(Sender, "echo hello over a serial line", cancellationToken: timeout.Token);
@@ -35,7 +43,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = await ModemLink.PtyAsync();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = string.Concat(Enumerable.Repeat("Habari 👋 ça va? ", 12));
 
@@ -57,7 +65,7 @@ public sealed class GsmBackendTests
         await link.Simulator.DeliverAsync(Sender, "stored while nobody listened", cancellationToken: timeout.Token);
         await link.Simulator.DeliverAsync("+256700000002", "me too, and I am long: " + new string('x', 200), cancellationToken: timeout.Token);
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.App.WaitForReceivedAsync(2, timeout.Token);
 
         host.App.Received.Select(m => m.Text).Should().Contain("stored while nobody listened");
@@ -76,7 +84,7 @@ public sealed class GsmBackendTests
         onSim.Should().Equal(1);
         inModem[0].Should().Be(1, "both storages number from 1, so a delete in the wrong one would remove the wrong message");
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.App.WaitForReceivedAsync(2, timeout.Token);
         await link.Simulator.WaitUntilAsync(() => link.Simulator.StorageOf("SM").Count == 0 && link.Simulator.StorageOf("ME").Count == 0, timeout.Token);
 
@@ -89,7 +97,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         // The backend is ready before its start-up sweep ends; a message stored during that sweep would be swept.
@@ -117,7 +125,7 @@ public sealed class GsmBackendTests
         link.Simulator.NotifyIncoming = false;
         await link.Simulator.DeliverAsync(Sender, "only the SIM here", cancellationToken: timeout.Token);
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.App.WaitForReceivedAsync(1, timeout.Token);
 
         link.Simulator.Commands.Should().NotContain(c => c.StartsWith("AT+CPMS=\"ME\"", StringComparison.Ordinal));
@@ -135,11 +143,7 @@ public sealed class GsmBackendTests
         link.Simulator.IncomingStorage = "SM";
         await link.Simulator.DeliverAsync(Sender, "on the SIM", cancellationToken: timeout.Token);
 
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.Storages.Add("SM");
-        })));
+        await using var host = await StartModemAsync(link, o => o.Storages.Add("SM"));
         await host.App.WaitForReceivedAsync(1, timeout.Token);
         await link.Simulator.WaitUntilAsync(() => link.Simulator.Storage.Count == 0, timeout.Token);
 
@@ -152,11 +156,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.SweepInterval = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.SweepInterval = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
 
         link.Simulator.NotifyIncoming = false;
@@ -171,11 +171,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.SweepInterval = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.SweepInterval = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.FailNext("AT+CMGD", "+CMS ERROR: 300", times: 3);
 
@@ -192,7 +188,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var pdu = SmsPduEncoder.EncodeDeliver(Sender, "direct and stored", DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture), new SmsEncodingOptions { ServiceCenter = "+256700000000" })[0];
 
@@ -211,7 +207,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = "handed over directly, in two parts: " + new string('d', 150);
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x51 });
@@ -234,7 +230,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var broken = await link.Simulator.DeliverPduAsync("07912180958729F6040B8141517337", cancellationToken: timeout.Token);
@@ -255,8 +251,8 @@ public sealed class GsmBackendTests
         await using var link = ModemLink.Tcp();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var app = new RecordingApp { OnHandle = async _ => { entered.TrySetResult(); await release.Task; } };
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)), app: app);
+        var app = new RecordingApp { Hold = async _ => { entered.TrySetResult(); await release.Task; } };
+        await using var host = await StartModemAsync(link, app: app);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var indexes = await link.Simulator.DeliverAsync(Sender, "hold on", cancellationToken: timeout.Token);
@@ -273,7 +269,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.FailNext("AT+CMGS", "+CMS ERROR: 332");
 
@@ -289,11 +285,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.StatusReports = true;
-        })));
+        await using var host = await StartModemAsync(link, o => o.StatusReports = true);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = "three parts: " + new string('t', 320);
         var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions { StatusReportRequest = true });
@@ -323,7 +315,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = "two parts: " + new string('p', 200);
         var shape = SmsPduEncoder.EncodeSubmit(Sender, text, new SmsEncodingOptions());
@@ -342,7 +334,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.FailNext("AT+CMGS", "+CMS ERROR: 21");
 
@@ -359,7 +351,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { VendorNoise = true, Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         link.Simulator.DeliverDuringNextSend(Sender, "arrived mid-send");
 
@@ -376,11 +368,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.StatusReports = true;
-        })));
+        await using var host = await StartModemAsync(link, o => o.StatusReports = true);
         await host.WaitReadyAsync("modem", timeout.Token);
         var message = new OutgoingMessage([new Connection("modem", Sender)], "report back: " + new string('r', 200));
 
@@ -407,12 +395,11 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = modem;
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        await using var host = await StartModemAsync(link, o =>
         {
-            link.Configure(o);
             o.CommandTimeout = TimeSpan.FromMilliseconds(300);
             o.StatusInterval = TimeSpan.FromMilliseconds(200);
-        })));
+        });
         await host.WaitReadyAsync("modem", timeout.Token);
         var backend = host.Backend("modem");
 
@@ -432,12 +419,11 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { Pin = "4321", Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
+        await using var host = await StartModemAsync(link, o =>
         {
-            link.Configure(o);
             o.Pin = "4321";
             o.Profile = "huawei";
-        })));
+        });
         await host.WaitReadyAsync("modem", timeout.Token);
 
         var indexes = await link.Simulator.DeliverAsync(Sender, "unlocked", cancellationToken: timeout.Token);
@@ -452,7 +438,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { SupportsPduMode = false, Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
 
         await link.Simulator.DeliverAsync(Sender, "echo OK", cancellationToken: timeout.Token);
@@ -468,7 +454,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp(new GsmModemSimulatorOptions { SignalQuality = 17, Registration = 5, Operator = "Zain UG", Capacity = 255 });
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         await link.Simulator.DeliverAsync(Sender, "count me", cancellationToken: timeout.Token);
         await host.App.WaitForReceivedAsync(1, timeout.Token);
@@ -490,7 +476,7 @@ public sealed class GsmBackendTests
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
         link.Simulator.FailNext("AT+CPIN?", "+CME ERROR: 14", times: 2);
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
 
         await host.WaitReadyAsync("modem", timeout.Token);
 
@@ -503,7 +489,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var text = string.Concat(Enumerable.Range(0, 40).Select(i => $"part{i} "));
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, text, DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture), new SmsEncodingOptions { ConcatenationReference = 0x1234, Use16BitReference = true });
@@ -541,11 +527,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.IncompleteMessageTimeout = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.IncompleteMessageTimeout = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
         var sent = DateTimeOffset.Parse("2024-05-01T10:00:00+03:00", System.Globalization.CultureInfo.InvariantCulture);
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, string.Concat(Enumerable.Range(0, 60).Select(i => $"word{i} ")), sent, new SmsEncodingOptions { ConcatenationReference = 0x42 });
@@ -581,11 +563,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.IncompleteMessageTimeout = null;
-        })));
+        await using var host = await StartModemAsync(link, o => o.IncompleteMessageTimeout = null);
         await host.WaitReadyAsync("modem", timeout.Token);
         var pdus = SmsPduEncoder.EncodeDeliver(Sender, new string('h', 300), DateTimeOffset.UnixEpoch, new SmsEncodingOptions { ConcatenationReference = 0x43 });
 
@@ -604,7 +582,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)));
+        await using var host = await StartModemAsync(link);
         await host.WaitReadyAsync("modem", timeout.Token);
         var backend = host.Backend("modem");
 
@@ -641,11 +619,7 @@ public sealed class GsmBackendTests
     {
         using var timeout = Timeout();
         await using var link = ModemLink.Tcp();
-        await using var host = await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(o =>
-        {
-            link.Configure(o);
-            o.SweepInterval = TimeSpan.FromMilliseconds(300);
-        })));
+        await using var host = await StartModemAsync(link, o => o.SweepInterval = TimeSpan.FromMilliseconds(300));
         await host.WaitReadyAsync("modem", timeout.Token);
         await link.Simulator.WaitUntilAsync(() => link.Simulator.Commands.Contains("AT+CMGL=4"), timeout.Token);
         link.Simulator.FailNext("AT+CMGR", "+CMS ERROR: 500");

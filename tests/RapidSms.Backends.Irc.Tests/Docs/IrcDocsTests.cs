@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RapidSms.Tests.Docs;
+using RapidSms.Tests.Shared;
 
 namespace RapidSms.Backends.Irc.Tests.Docs;
 
@@ -35,10 +36,7 @@ public sealed class IrcDocsTests
     [Fact]
     public void AppSettingsExample_Binds()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Docs", "irc.appsettings.json"));
-        builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-        using var host = builder.Build();
+        using var host = DocsConfiguration.BuildHostFromFile(Path.Combine(AppContext.BaseDirectory, "Docs", "irc.appsettings.json"));
 
         var options = host.Services.GetRequiredService<IOptionsMonitor<IrcOptions>>().Get("irc");
 
@@ -50,10 +48,7 @@ public sealed class IrcDocsTests
     [Fact]
     public void SampleAppSettings_Binds()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonFile(Path.Combine(MarkdownDocument.RepositoryRoot, "samples", "RapidSms.Samples.Irc", "appsettings.json"));
-        builder.Services.AddRapidSms(rapid => rapid.AddBackends(builder.Configuration.GetSection("RapidSms:Backends")));
-        using var host = builder.Build();
+        using var host = DocsConfiguration.BuildHostFromFile(Path.Combine(MarkdownDocument.RepositoryRoot, "samples", "RapidSms.Samples.Irc", "appsettings.json"));
 
         host.Services.GetRequiredService<IOptionsMonitor<IrcOptions>>().Get("irc").Channels.Should().Equal("#rapidsms");
     }

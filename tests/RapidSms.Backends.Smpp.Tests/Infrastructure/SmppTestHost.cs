@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RapidSms.Testing;
+using RapidSms.Tests.Shared;
 
 namespace RapidSms.Backends.Smpp.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
-namespace RapidSms.Backends.Smpp.Tests.Infrastructure;
+namespace RapidSms.Tests.Shared;
 
-/// <summary>Records incoming messages and delivery reports; answers "echo X" with "X".</summary>
+/// <summary>Records incoming messages and delivery reports; answers "echo X" with "X" through the same backend.</summary>
 public sealed class RecordingApp : AppBase, IDeliveryReportObserver
 {
     private readonly Lock _gate = new();
