@@ -2,7 +2,7 @@ using RapidSms.Backends.Smpp.Protocol;
 
 namespace RapidSms.Backends.Smpp.Tests.Protocol;
 
-/// <summary>Vectors from /work/shared/vectors/gsm-pdu.md (python-gsmmodem's TestGsm7).</summary>
+/// <summary>Published vectors: python-gsmmodem's TestGsm7 packing cases.</summary>
 public sealed class GsmAlphabetTests
 {
     [Theory]
