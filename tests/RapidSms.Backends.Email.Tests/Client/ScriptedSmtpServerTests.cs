@@ -41,19 +41,9 @@ public sealed class ScriptedSmtpServerTests
     [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
     public async Task Send_StartTlsRequiredButNotOffered_FailsPermanentlyWithoutSendingCredentials()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var transcript = new ConcurrentQueue<string>();
-        await using var smtp = new ScriptedServer((session, _, ct) => ServeAsync(session, transcript, new(), offerStartTls: false, ct));
-        await using var servers = await MailServers.StartAsync();
-        await using var host = await EmailHost.StartAsync(servers, o =>
-        {
-            o.SmtpPort = smtp.Port;
-            o.SmtpSecurity = EmailSecurity.StartTls;
-            o.SmtpUserName = "sender";
-            o.SmtpPassword = "secret";
-        });
 
-        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "hi"), timeout.Token);
+        var result = await SendOverStartTlsAsync(offerStartTls: false, transcript);
 
         var failure = result.Failures.Should().ContainSingle().Subject;
         failure.IsTransient.Should().BeFalse();
@@ -64,19 +54,9 @@ public sealed class ScriptedSmtpServerTests
     [PeerFact(MailServers.Install, MailServers.Dovecot, MailServers.Python)]
     public async Task Send_DataInjectedAfterStartTls_IsRefusedBeforeTheHandshake()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var transcript = new ConcurrentQueue<string>();
-        await using var smtp = new ScriptedServer((session, _, ct) => ServeAsync(session, transcript, new(), offerStartTls: true, ct));
-        await using var servers = await MailServers.StartAsync();
-        await using var host = await EmailHost.StartAsync(servers, o =>
-        {
-            o.SmtpPort = smtp.Port;
-            o.SmtpSecurity = EmailSecurity.StartTls;
-            o.SmtpUserName = "sender";
-            o.SmtpPassword = "secret";
-        });
 
-        var result = await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "hi"), timeout.Token);
+        var result = await SendOverStartTlsAsync(offerStartTls: true, transcript);
 
         result.Failures.Should().ContainSingle().Which.Error.Should().Contain("after accepting STARTTLS");
         transcript.Should().NotContain(l => l.StartsWith("AUTH", StringComparison.Ordinal) || l.StartsWith("MAIL", StringComparison.Ordinal));
@@ -187,6 +167,23 @@ public sealed class ScriptedSmtpServerTests
         data.Should().HaveCount(2);
         smtp.Connections.Should().Be(2);
         host.Logs.Records.Should().NotContain(r => r.EventId.Name == "SendFailed");
+    }
+
+    /// <summary>Sends "hi" with STARTTLS required and credentials set, through a scripted server that does or does not offer it.</summary>
+    private static async Task<SendResult> SendOverStartTlsAsync(bool offerStartTls, ConcurrentQueue<string> transcript)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var smtp = new ScriptedServer((session, _, ct) => ServeAsync(session, transcript, new(), offerStartTls, ct));
+        await using var servers = await MailServers.StartAsync();
+        await using var host = await EmailHost.StartAsync(servers, o =>
+        {
+            o.SmtpPort = smtp.Port;
+            o.SmtpSecurity = EmailSecurity.StartTls;
+            o.SmtpUserName = "sender";
+            o.SmtpPassword = "secret";
+        });
+
+        return await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "hi"), timeout.Token);
     }
 
     private static async Task ServeAsync(
