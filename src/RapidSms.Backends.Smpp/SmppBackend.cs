@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -31,6 +32,9 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<SmppRequest, SmppResponse> _onSubmitResponse;
     private readonly Action<SmppRequest, SmppResponse> _onMultiResponse;
+    private readonly IMeterFactory? _meterFactory;
+    private Meter? _meter;
+    private SmppMetrics? _metrics;
     private TaskCompletionSource<SmppConnection> _transmitterReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SmppConnection? _transmitter;
     private SmppConnectionSettings? _settings;
@@ -41,8 +45,10 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     private int _disposed;
 
     /// <summary>Creates the backend; the host configures and starts it.</summary>
-    public SmppBackend()
+    /// <param name="meterFactory">Where the backend's instruments (<see cref="SmppTelemetry"/>) are created; none without it.</param>
+    public SmppBackend(IMeterFactory? meterFactory = null)
     {
+        _meterFactory = meterFactory;
         _onSubmitResponse = OnSubmitResponse;
         _onMultiResponse = OnMultiResponse;
     }
@@ -73,6 +79,18 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         _tracker = new ReceiptTracker(options.MaxTrackedParts);
         _gate = new SendGate(TimeProvider);
         _bucket = options.MaxSubmitsPerSecond > 0 ? new TokenBucket(options.MaxSubmitsPerSecond, TimeProvider) : null;
+    }
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_meterFactory is not null && _meter is null)
+        {
+            _meter = _meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name));
+            _metrics = new SmppMetrics(_meter, Name, MeasureLinks, CountOutstanding);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -139,6 +157,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
         _gate?.Dispose();
         _stopping.Dispose();
+        _meter?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -472,6 +491,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
                 }
 
                 response = await connection.SendAsync(request, windowed: true, cancellationToken).ConfigureAwait(false);
+                _metrics?.Answered(response.Status, _metrics.TimesSubmits ? TimeProvider.GetElapsedTime(request.SentTimestamp) : null);
             }
             catch (SmppException ex)
             {
@@ -609,6 +629,45 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
         }
     }
 
+    private Measurement<int>[] MeasureLinks()
+    {
+        string[] roles = Options.BindMode switch
+        {
+            SmppBindMode.TransmitterAndReceiver => ["transmitter", "receiver"],
+            SmppBindMode.Transmitter => ["transmitter"],
+            SmppBindMode.Receiver => ["receiver"],
+            _ => ["transceiver"],
+        };
+        var measurements = new Measurement<int>[roles.Length];
+        lock (_linkGate)
+        {
+            for (var i = 0; i < roles.Length; i++)
+            {
+                var bound = _open.Exists(c => c.IsOpen && c.Role == roles[i]);
+                measurements[i] = new Measurement<int>(bound ? 1 : 0, _metrics!.BackendTag, new KeyValuePair<string, object?>(SmppTelemetry.BindTag, roles[i]));
+            }
+        }
+
+        return measurements;
+    }
+
+    private int CountOutstanding()
+    {
+        SmppConnection[] open;
+        lock (_linkGate)
+        {
+            open = [.. _open];
+        }
+
+        var outstanding = 0;
+        foreach (var connection in open)
+        {
+            outstanding += connection.Outstanding;
+        }
+
+        return outstanding;
+    }
+
     private async ValueTask<SmppConnection?> WaitForTransmitterAsync(CancellationToken cancellationToken)
     {
         var connection = Volatile.Read(ref _transmitter);
@@ -687,7 +746,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
             {
                 Log.Connecting(Logger, Name, role, Options.Host, Options.Port);
                 var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
-                connection = new SmppConnection(stream, Settings, TimeProvider, Logger, Name, role);
+                connection = new SmppConnection(stream, Settings, TimeProvider, Logger, Name, role, _metrics is { } metrics ? metrics.TimedOut : null);
                 connection.Start();
                 var bound = await connection.BindAsync(bind, Settings, cancellationToken).ConfigureAwait(false);
                 Log.Bound(Logger, Name, role, Options.SystemId, bound.SystemId);
@@ -746,6 +805,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
             var delay = Backoff(attempt++, Options.ReconnectDelay, Options.MaxReconnectDelay);
             Log.Reconnecting(Logger, Name, role, delay, attempt);
+            _metrics?.Reconnecting(role);
             try
             {
                 await Task.Delay(delay, TimeProvider, cancellationToken).ConfigureAwait(false);

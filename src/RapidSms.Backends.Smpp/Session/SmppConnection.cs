@@ -30,6 +30,7 @@ internal sealed class SmppConnection : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
     private readonly ITimer _timer;
+    private readonly Action? _onRequestTimeout;
     private Task _readLoop = Task.CompletedTask;
     private uint _sequence;
     private long _lastReceived;
@@ -37,8 +38,9 @@ internal sealed class SmppConnection : IAsyncDisposable
     private Exception? _closeReason;
     private int _disposed;
 
-    public SmppConnection(Stream stream, SmppConnectionSettings settings, TimeProvider time, ILogger logger, string backend, string role)
+    public SmppConnection(Stream stream, SmppConnectionSettings settings, TimeProvider time, ILogger logger, string backend, string role, Action? onRequestTimeout = null)
     {
+        _onRequestTimeout = onRequestTimeout;
         _stream = stream;
         _settings = settings;
         _time = time;
@@ -144,7 +146,8 @@ internal sealed class SmppConnection : IAsyncDisposable
             var sequence = NextSequence();
             response = request.Prepare(sequence);
             request.Windowed = windowed;
-            request.DeadlineTimestamp = _time.GetTimestamp() + (long)(_settings.RequestTimeout.TotalSeconds * _time.TimestampFrequency);
+            request.SentTimestamp = _time.GetTimestamp();
+            request.DeadlineTimestamp = request.SentTimestamp + (long)(_settings.RequestTimeout.TotalSeconds * _time.TimestampFrequency);
             _pending[sequence] = request;
         }
 
@@ -344,6 +347,7 @@ internal sealed class SmppConnection : IAsyncDisposable
             foreach (var request in expired)
             {
                 Release(request);
+                _onRequestTimeout?.Invoke();
                 if (ReferenceEquals(request, _enquireLink))
                 {
                     Log.DeadLink(_logger, _backend, Role, _settings.RequestTimeout);

@@ -28,6 +28,9 @@ internal sealed class SmppRequest : IValueTaskSource<SmppResponse>
 
     public uint SequenceNumber { get; private set; }
 
+    /// <summary>When the request was last queued for writing (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long SentTimestamp { get; set; }
+
     public long DeadlineTimestamp { get; set; }
 
     /// <summary>Whether this request holds a window slot to give back when it completes.</summary>

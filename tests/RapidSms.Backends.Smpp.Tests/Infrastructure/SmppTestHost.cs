@@ -30,7 +30,7 @@ public sealed class SmppTestHost : IAsyncDisposable
 
     public SmppBackend Backend { get; }
 
-    public static async Task<SmppTestHost> StartAsync(string host, int port, Action<SmppOptions>? configure = null)
+    public static async Task<SmppTestHost> StartAsync(string host, int port, Action<SmppOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var app = new RecordingApp();
         var logs = new ListLoggerProvider();
@@ -49,6 +49,7 @@ public sealed class SmppTestHost : IAsyncDisposable
                 o.RequestTimeout = TimeSpan.FromSeconds(5);
                 configure?.Invoke(o);
             })));
+        services?.Invoke(builder.Services);
         var built = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await built.StartAsync(timeout.Token);
