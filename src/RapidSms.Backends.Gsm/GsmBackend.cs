@@ -173,6 +173,7 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
         _backendTag = new KeyValuePair<string, object?>(RapidSmsTelemetry.BackendTag, Name);
         if (_meterFactory is not null && _meter is null)
         {
+            // The factory hands every caller in the host the same RapidSms meter and disposes it with the host, so it is not disposed here.
             _meter = _meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name));
             _receivedCounter = _meter.CreateCounter<long>(GsmTelemetry.MessagesReceived, "{message}", "Messages read from the modem and handed to the router.");
             _sentCounter = _meter.CreateCounter<long>(GsmTelemetry.PartsSent, "{part}", "Parts the modem accepted for sending.");
@@ -275,7 +276,6 @@ public sealed class GsmBackend : BackendBase<GsmOptions>
     public override async ValueTask DisposeAsync()
     {
         await CloseSessionAsync(_session).ConfigureAwait(false);
-        _meter?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -86,6 +86,7 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     {
         if (_meterFactory is not null && _meter is null)
         {
+            // The factory hands every caller in the host the same RapidSms meter and disposes it with the host, so it is not disposed here.
             _meter = _meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name));
             _metrics = new SmppMetrics(_meter, Name, MeasureLinks, CountOutstanding);
         }
@@ -157,7 +158,6 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
 
         _gate?.Dispose();
         _stopping.Dispose();
-        _meter?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
