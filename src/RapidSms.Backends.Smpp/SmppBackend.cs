@@ -33,7 +33,6 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     private readonly Action<SmppRequest, SmppResponse> _onSubmitResponse;
     private readonly Action<SmppRequest, SmppResponse> _onMultiResponse;
     private readonly IMeterFactory? _meterFactory;
-    private Meter? _meter;
     private SmppMetrics? _metrics;
     private TaskCompletionSource<SmppConnection> _transmitterReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SmppConnection? _transmitter;
@@ -84,11 +83,10 @@ public sealed class SmppBackend : BackendBase<SmppOptions>
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_meterFactory is not null && _meter is null)
+        if (_meterFactory is not null && _metrics is null)
         {
             // The factory hands every caller in the host the same RapidSms meter and disposes it with the host, so it is not disposed here.
-            _meter = _meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name));
-            _metrics = new SmppMetrics(_meter, Name, MeasureLinks, CountOutstanding);
+            _metrics = new SmppMetrics(_meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name)), Name, MeasureLinks, CountOutstanding);
         }
 
         return Task.CompletedTask;
