@@ -73,7 +73,7 @@ public sealed class MetricsTests
         var (smsc, host, meters) = await StartAsync(o =>
         {
             o.WindowSize = 3;
-            o.RequestTimeout = TimeSpan.FromMilliseconds(500);
+            o.RequestTimeout = TimeSpan.FromSeconds(2);
             o.MaxRetries = 50;
         });
         await using var _ = smsc;
