@@ -343,15 +343,26 @@ public sealed class SmppSimulator : IAsyncDisposable
         return statuses.FirstOrDefault(s => s != SmppCommandStatus.Ok);
     }
 
-    /// <summary>Sends a delivery receipt for <paramref name="messageId"/> to a bound transceiver or receiver.</summary>
+    /// <summary>
+    /// Sends a delivery receipt for <paramref name="messageId"/> to a bound transceiver or receiver, addressed to the
+    /// original message's sender when the simulator recorded it.
+    /// </summary>
     /// <param name="messageId">The SMSC message id (as answered in submit_sm_resp, or any form the test wants).</param>
     /// <param name="handset">The recipient of the original message (the receipt's source address).</param>
     /// <param name="state">The <c>stat:</c> value: DELIVRD, UNDELIV, EXPIRED, REJECTD, …</param>
     /// <param name="withTlvs">Also send receipted_message_id and message_state.</param>
     /// <param name="cancellationToken">Gives up waiting.</param>
     /// <returns>The status of the deliver_sm_resp.</returns>
-    public Task<SmppCommandStatus> SendReceiptAsync(string messageId, string handset, string state = "DELIVRD", bool withTlvs = false, CancellationToken cancellationToken = default) =>
-        SendRequestAsync(Receipt(messageId, handset, state, withTlvs), cancellationToken);
+    public Task<SmppCommandStatus> SendReceiptAsync(string messageId, string handset, string state = "DELIVRD", bool withTlvs = false, CancellationToken cancellationToken = default)
+    {
+        SmppAddress originator;
+        lock (_gate)
+        {
+            originator = _byId.TryGetValue(messageId, out var entry) ? entry.Submission.Pdu.Source : SmppAddress.Empty;
+        }
+
+        return SendRequestAsync(Receipt(messageId, handset, originator, state, withTlvs), cancellationToken);
+    }
 
     /// <summary>
     /// Sends a request to a bound transceiver or receiver and waits for its answer: a deliver_sm or data_sm of the
@@ -414,12 +425,17 @@ public sealed class SmppSimulator : IAsyncDisposable
     internal static SmppAddress Address(string value) =>
         value.StartsWith('+') ? new SmppAddress(1, 1, value[1..]) : new SmppAddress(0, 1, value);
 
-    internal static SmppPdu Receipt(string messageId, string handset, string state, bool withTlvs)
+    /// <summary>
+    /// A receipt as SMPP 3.4 sends it (4.6.1, appendix B): from the handset the message went to, addressed to the
+    /// message's originator (empty when the message is not known).
+    /// </summary>
+    internal static SmppPdu Receipt(string messageId, string handset, SmppAddress originator, string state, bool withTlvs)
     {
         var text = new SmppDeliveryReceipt { Id = messageId, State = state, Error = state == "DELIVRD" ? "000" : "001" }.Format();
         var pdu = new SmppPdu(SmppCommandId.DeliverSm)
         {
             Source = Address(handset),
+            Destination = originator,
             EsmClass = 0x04,
             ShortMessage = Encoding.ASCII.GetBytes(text),
         };
