@@ -125,25 +125,39 @@ public sealed class KannelSmppSimulatorTests : IAsyncLifetime
         received.Connection.Identity.Should().Be(Handset);
     }
 
+    // 20 messages, so that the simulator's ids pass 16: "00000010" in hexadecimal is 16, read as decimal it is 10,
+    // and a Kannel told the wrong msg-id-type would pin the receipt on another message.
     [PeerTheory(KannelPeer.Install, "bearerbox", "smsbox")]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Receipt_FromSimulator_KannelMatchesItAndReportsDelivered(bool hexMessageIds)
+    public async Task Receipts_FromSimulator_KannelMatchesThemAndReportsDelivered(bool hexMessageIds)
     {
         await StartAsync(hexMessageIds);
-        var message = new OutgoingMessage(new Connection("kannel", Handset), "please confirm");
+        var messages = Enumerable.Range(0, 20)
+            .Select(i => new OutgoingMessage(new Connection("kannel", $"+2567000001{i:D2}"), $"please confirm {i}"))
+            .ToList();
 
-        (await Host.Router.SendOutgoingAsync(message, _timeout.Token)).Succeeded.Should().BeTrue();
+        foreach (var message in messages)
+        {
+            (await Host.Router.SendOutgoingAsync(message, _timeout.Token)).Succeeded.Should().BeTrue();
+        }
 
-        var submission = (await WaitAsync(() => Smsc.WaitForSubmissionsAsync(1, _timeout.Token))).Single();
-        submission.Pdu.RegisteredDelivery.Should().NotBe(0, "the backend asks Kannel for delivery reports");
-        var reports = await WaitAsync(() => Host.App.WaitForReportsAsync(2, _timeout.Token));
-        var simulatorId = hexMessageIds ? long.Parse(submission.MessageId, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : long.Parse(submission.MessageId, CultureInfo.InvariantCulture);
-        reports.Should().OnlyContain(r => r.MessageId == message.Id && r.Identity == Handset && r.Backend == "kannel");
-        reports.Select(r => r.Status).Should().BeEquivalentTo([DeliveryStatus.Sent, DeliveryStatus.Delivered], "Kannel reports the SMSC's acknowledgement, then the receipt");
-        var delivered = reports.Single(r => r.Status == DeliveryStatus.Delivered);
-        delivered.IsFinal.Should().BeTrue();
-        delivered.Detail.Should().Contain("stat:DELIVRD").And.Contain($"id:{simulatorId.ToString(CultureInfo.InvariantCulture)}");
+        var submissions = await WaitAsync(() => Smsc.WaitForSubmissionsAsync(messages.Count, _timeout.Token));
+        submissions.Should().OnlyContain(s => s.Pdu.RegisteredDelivery != 0, "the backend asks Kannel for delivery reports");
+        var reports = await WaitAsync(() => Host.App.WaitForReportsAsync(2 * messages.Count, _timeout.Token));
+        foreach (var message in messages)
+        {
+            var submission = submissions.Single(s => s.To == message.Connection.Identity);
+            var simulatorId = long.Parse(submission.MessageId, hexMessageIds ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture)
+                .ToString(CultureInfo.InvariantCulture);
+            var mine = reports.Where(r => r.MessageId == message.Id).ToList();
+            mine.Select(r => r.Status).Should().BeEquivalentTo([DeliveryStatus.Sent, DeliveryStatus.Delivered], "Kannel reports the SMSC's acknowledgement, then the receipt");
+            mine.Should().OnlyContain(r => r.Identity == message.Connection.Identity && r.Backend == "kannel");
+            mine.Select(r => r.BackendMessageId).Should().AllBe(simulatorId, "Kannel reads the submit_sm_resp id as msg-id-type says");
+            var delivered = mine.Single(r => r.Status == DeliveryStatus.Delivered);
+            delivered.IsFinal.Should().BeTrue();
+            delivered.Detail.Should().Contain($" id:{simulatorId} sub:").And.Contain("stat:DELIVRD");
+        }
     }
 
     private async Task StartAsync(bool hexMessageIds = false)
