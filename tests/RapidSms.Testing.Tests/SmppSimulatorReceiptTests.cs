@@ -9,10 +9,11 @@ namespace RapidSms.Testing.Tests;
 public sealed class SmppSimulatorReceiptTests
 {
     [Fact]
-    public async Task AutoReceipt_IsAddressedFromHandsetToOriginalSender()
+    public async Task AutoReceipt_IsAddressedFromHandsetToOriginalSenderWithRealDates()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await using var smsc = SmppSimulator.Start(new SmppSimulatorOptions { AutoReceipts = true });
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 30, 15, TimeSpan.Zero));
+        await using var smsc = SmppSimulator.Start(new SmppSimulatorOptions { AutoReceipts = true, TimeProvider = clock });
         using var esme = new TcpClient();
         await esme.ConnectAsync(smsc.Host, smsc.Port, timeout.Token);
         var stream = esme.GetStream();
@@ -37,13 +38,16 @@ public sealed class SmppSimulatorReceiptTests
         SmppDeliveryReceipt.TryParse(Encoding.ASCII.GetString(receipt.ShortMessage.Span), out var text).Should().BeTrue();
         text!.Id.Should().Be(response.MessageId);
         text.State.Should().Be("DELIVRD");
+        text.SubmitDate.Should().Be("2611221030", "appendix B dates are YYMMDDhhmm");
+        text.DoneDate.Should().Be("2611221030");
     }
 
     [Fact]
-    public async Task SendReceipt_ForRecordedMessage_IsAddressedToOriginalSender()
+    public async Task SendReceipt_ForRecordedMessage_IsAddressedToOriginalSenderWithSubmitAndDoneDates()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await using var smsc = SmppSimulator.Start();
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 30, 0, TimeSpan.Zero));
+        await using var smsc = SmppSimulator.Start(new SmppSimulatorOptions { TimeProvider = clock });
         using var esme = new TcpClient();
         await esme.ConnectAsync(smsc.Host, smsc.Port, timeout.Token);
         var stream = esme.GetStream();
@@ -57,6 +61,7 @@ public sealed class SmppSimulatorReceiptTests
         }, timeout.Token);
         var messageId = (await ReadAsync(stream, timeout.Token)).MessageId;
 
+        clock.Advance(TimeSpan.FromMinutes(75));
         var answered = smsc.SendReceiptAsync(messageId, "+256700000002", "UNDELIV", cancellationToken: timeout.Token);
         var receipt = await ReadAsync(stream, timeout.Token);
         await WriteAsync(stream, new SmppPdu(SmppCommandId.DeliverSmResp, receipt.SequenceNumber), timeout.Token);
@@ -64,6 +69,10 @@ public sealed class SmppSimulatorReceiptTests
         (await answered).Should().Be(SmppCommandStatus.Ok);
         receipt.Source.Should().Be(new SmppAddress(1, 1, "256700000002"));
         receipt.Destination.Should().Be(new SmppAddress(5, 0, "Clinic"));
+        SmppDeliveryReceipt.TryParse(Encoding.ASCII.GetString(receipt.ShortMessage.Span), out var text).Should().BeTrue();
+        text!.State.Should().Be("UNDELIV");
+        text.SubmitDate.Should().Be("2611221030", "the message was accepted then");
+        text.DoneDate.Should().Be("2611221145", "it reached its final state then");
     }
 
     private static async Task WriteAsync(NetworkStream stream, SmppPdu pdu, CancellationToken cancellationToken) =>

@@ -30,7 +30,7 @@ public sealed class SmppSimulator : IAsyncDisposable
     private readonly List<SmppSimulatorSession> _sessions = [];
     private readonly List<SmppSubmission> _submissions = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SmppCommandStatus> _failedDestinations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (SmppSubmission Submission, byte State, string? Replacement)> _byId = [];
+    private readonly Dictionary<string, (SmppSubmission Submission, byte State, string? Replacement, DateTimeOffset Accepted)> _byId = [];
     private readonly List<SmppSimulatorMessage> _messages = [];
     private readonly Dictionary<(string To, ushort Reference, byte Total), SmppSubmission?[]> _partial = [];
     private readonly CountWaiters _submissionWaiters = new();
@@ -355,13 +355,17 @@ public sealed class SmppSimulator : IAsyncDisposable
     /// <returns>The status of the deliver_sm_resp.</returns>
     public Task<SmppCommandStatus> SendReceiptAsync(string messageId, string handset, string state = "DELIVRD", bool withTlvs = false, CancellationToken cancellationToken = default)
     {
+        var now = Options.TimeProvider.GetUtcNow();
         SmppAddress originator;
+        DateTimeOffset submitted;
         lock (_gate)
         {
-            originator = _byId.TryGetValue(messageId, out var entry) ? entry.Submission.Pdu.Source : SmppAddress.Empty;
+            var known = _byId.TryGetValue(messageId, out var entry);
+            originator = known ? entry.Submission.Pdu.Source : SmppAddress.Empty;
+            submitted = known ? entry.Accepted : now;
         }
 
-        return SendRequestAsync(Receipt(messageId, handset, originator, state, withTlvs), cancellationToken);
+        return SendRequestAsync(Receipt(messageId, handset, originator, submitted, now, state, withTlvs), cancellationToken);
     }
 
     /// <summary>
@@ -427,11 +431,18 @@ public sealed class SmppSimulator : IAsyncDisposable
 
     /// <summary>
     /// A receipt as SMPP 3.4 sends it (4.6.1, appendix B): from the handset the message went to, addressed to the
-    /// message's originator (empty when the message is not known).
+    /// message's originator (empty when the message is not known), with its submit and done dates as YYMMDDhhmm (UTC).
     /// </summary>
-    internal static SmppPdu Receipt(string messageId, string handset, SmppAddress originator, string state, bool withTlvs)
+    internal static SmppPdu Receipt(string messageId, string handset, SmppAddress originator, DateTimeOffset submitted, DateTimeOffset done, string state, bool withTlvs)
     {
-        var text = new SmppDeliveryReceipt { Id = messageId, State = state, Error = state == "DELIVRD" ? "000" : "001" }.Format();
+        var text = new SmppDeliveryReceipt
+        {
+            Id = messageId,
+            SubmitDate = submitted.UtcDateTime.ToString("yyMMddHHmm", CultureInfo.InvariantCulture),
+            DoneDate = done.UtcDateTime.ToString("yyMMddHHmm", CultureInfo.InvariantCulture),
+            State = state,
+            Error = state == "DELIVRD" ? "000" : "001",
+        }.Format();
         var pdu = new SmppPdu(SmppCommandId.DeliverSm)
         {
             Source = Address(handset),
@@ -622,7 +633,7 @@ public sealed class SmppSimulator : IAsyncDisposable
         lock (_gate)
         {
             _submissions.Add(submission);
-            _byId[messageId] = (submission, 1, null);
+            _byId[messageId] = (submission, 1, null, Options.TimeProvider.GetUtcNow());
             ready = _submissionWaiters.TakeReady(_submissions.Count);
             SmppSimulatorMessage? whole = null;
             if (concatenation is { Total: > 1 } part && part.Sequence <= part.Total)
