@@ -12,77 +12,53 @@ namespace RapidSms.Backends.Kannel.Tests;
 /// </summary>
 public sealed class KannelPeer : IBackendTestPeer
 {
-    public const string Install = "apt-get install -y kannel";
-    public const string Username = "rapidsms";
-    public const string Password = "kannel-pa55";
-    public const string ShortCode = "12345";
+    public const string Install = KannelBoxes.Install;
+    public const string Username = KannelBoxes.Username;
+    public const string Password = KannelBoxes.Password;
+    public const string ShortCode = KannelBoxes.ShortCode;
 
     private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly List<PeerProcess> _processes = [];
+    private readonly KannelBoxes _boxes;
     private int _foreignId;
 
-    private KannelPeer(HttpSink sink, string directory)
+    private KannelPeer(HttpSink sink, KannelBoxes boxes)
     {
         Sink = sink;
-        Directory = directory;
+        _boxes = boxes;
+        SmscPort = Peers.FreeTcpPort();
     }
 
     /// <summary>The SMSC sink: every message Kannel delivers arrives here as GET /send.</summary>
     public HttpSink Sink { get; }
 
-    public string Directory { get; }
+    public string Directory => _boxes.Directory;
 
-    public int SendSmsPort { get; private set; }
+    public int SendSmsPort => _boxes.SendSmsPort;
 
-    public int SmscPort { get; private set; }
+    public int SmscPort { get; }
 
-    public int AdminPort { get; private set; }
+    public int AdminPort => _boxes.AdminPort;
 
     /// <summary>The port the backend under test must listen on (Kannel's get-url points there).</summary>
-    public int BackendPort { get; private set; }
+    public int BackendPort => _boxes.BackendPort;
 
-    public string SendSmsUrl => $"http://127.0.0.1:{SendSmsPort}/cgi-bin/sendsms";
+    public string SendSmsUrl => _boxes.SendSmsUrl;
 
     public static async Task<KannelPeer> StartAsync(string? secret = null, string receivePath = "/kannel")
     {
-        var bearerbox = Peers.Require("bearerbox", Install);
-        var smsbox = Peers.Require("smsbox", Install);
-        var sink = await HttpSink.StartAsync();
-        var peer = new KannelPeer(sink, Peers.CreateTempDirectory("kannel"));
+        var boxes = KannelBoxes.Create();
+        var peer = new KannelPeer(await HttpSink.StartAsync(), boxes);
         try
         {
             // The SMSC acknowledges with a foreign message id, which Kannel keeps to match delivery reports.
-            sink.Respond = (_, _) => (200, $"OK f{Interlocked.Increment(ref peer._foreignId)}");
-            peer.AdminPort = Peers.FreeTcpPort();
-            var smsboxPort = Peers.FreeTcpPort();
-            peer.SendSmsPort = Peers.FreeTcpPort();
-            peer.SmscPort = Peers.FreeTcpPort();
-            peer.BackendPort = Peers.FreeTcpPort();
-            System.IO.Directory.CreateDirectory(Path.Combine(peer.Directory, "store"));
-            var template = await File.ReadAllTextAsync(Path.Combine(Peers.RepositoryRoot, "tests", "peers", "kannel", "kannel.conf.template"));
-            var config = template
-                .Replace("{{DIR}}", peer.Directory, StringComparison.Ordinal)
-                .Replace("{{ADMIN_PORT}}", peer.AdminPort.ToString(), StringComparison.Ordinal)
-                .Replace("{{ADMIN_PASSWORD}}", "admin-pa55", StringComparison.Ordinal)
-                .Replace("{{SMSBOX_PORT}}", smsboxPort.ToString(), StringComparison.Ordinal)
-                .Replace("{{SENDSMS_PORT}}", peer.SendSmsPort.ToString(), StringComparison.Ordinal)
-                .Replace("{{SMSC_PORT}}", peer.SmscPort.ToString(), StringComparison.Ordinal)
-                .Replace("{{SINK_URL}}", sink.Address.ToString(), StringComparison.Ordinal)
-                .Replace("{{USERNAME}}", Username, StringComparison.Ordinal)
-                .Replace("{{PASSWORD}}", Password, StringComparison.Ordinal)
-                .Replace("{{GET_URL}}", $"http://127.0.0.1:{peer.BackendPort}{receivePath}", StringComparison.Ordinal)
-                .Replace("{{SECRET}}", secret is null ? "" : "&secret=" + Uri.EscapeDataString(secret), StringComparison.Ordinal);
-            var path = Path.Combine(peer.Directory, "kannel.conf");
-            await File.WriteAllTextAsync(path, config);
-
-            var bb = PeerProcess.Start(bearerbox, [path], peer.Directory);
-            peer._processes.Add(bb);
-            await Peers.WaitForTcpAsync(smsboxPort, TimeSpan.FromSeconds(20), bb);
-            await Peers.WaitForTcpAsync(peer.SmscPort, TimeSpan.FromSeconds(20), bb);
-            var sb = PeerProcess.Start(smsbox, [path], peer.Directory);
-            peer._processes.Add(sb);
-            await Peers.WaitForTcpAsync(peer.SendSmsPort, TimeSpan.FromSeconds(20), sb);
-            await peer.WaitForSmsboxAsync();
+            peer.Sink.Respond = (_, _) => (200, $"OK f{Interlocked.Increment(ref peer._foreignId)}");
+            var placeholders = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["SMSC_PORT"] = peer.SmscPort.ToString(),
+                ["SINK_URL"] = peer.Sink.Address.ToString(),
+            };
+            await boxes.StartAsync("kannel.conf.template", placeholders, "sink", secret, receivePath,
+                bearerbox => Peers.WaitForTcpAsync(peer.SmscPort, TimeSpan.FromSeconds(20), bearerbox));
             return peer;
         }
         catch
@@ -93,15 +69,7 @@ public sealed class KannelPeer : IBackendTestPeer
     }
 
     /// <summary>Points the backend at this Kannel: sendsms with credentials, self-hosted get-url/dlr-url listener.</summary>
-    public void Configure(KannelOptions options, string receivePath = "/kannel")
-    {
-        options.SendSmsUrl = SendSmsUrl;
-        options.Username = Username;
-        options.Password = Password;
-        options.From = ShortCode;
-        options.ListenUrl = $"http://127.0.0.1:{BackendPort}";
-        options.ReceivePath = receivePath;
-    }
+    public void Configure(KannelOptions options, string receivePath = "/kannel") => _boxes.Configure(options, receivePath);
 
     public ValueTask AttachAsync(BackendBase backend, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -146,55 +114,13 @@ public sealed class KannelPeer : IBackendTestPeer
 
     public async ValueTask DisposeAsync()
     {
-        // smsbox first, then bearerbox, each by its own process id.
-        for (var i = _processes.Count - 1; i >= 0; i--)
-        {
-            await _processes[i].DisposeAsync();
-        }
-
-        _processes.Clear();
+        await _boxes.DisposeAsync();
         _client.Dispose();
         await Sink.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     /// <summary>The logs of both boxes, for failure messages.</summary>
-    public string DescribeLogs()
-    {
-        var text = new StringBuilder();
-        foreach (var name in new[] { "bearerbox.log", "smsbox.log" })
-        {
-            var path = Path.Combine(Directory, name);
-            if (File.Exists(path))
-            {
-                var lines = File.ReadAllLines(path);
-                text.AppendLine($"--- {name} (last 40 lines)").AppendJoin(Environment.NewLine, lines.TakeLast(40)).AppendLine();
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private async Task WaitForSmsboxAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var status = await _client.GetStringAsync($"http://127.0.0.1:{AdminPort}/status.txt?password=admin-pa55", timeout.Token);
-            if (status.Contains("smsbox:", StringComparison.Ordinal) && status.Contains("sink", StringComparison.Ordinal) && status.Contains("online", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    public string DescribeLogs() => _boxes.DescribeLogs();
 
     private static string PercentEncode(byte[] bytes)
     {

@@ -30,7 +30,7 @@ public sealed class SmppSimulator : IAsyncDisposable
     private readonly List<SmppSimulatorSession> _sessions = [];
     private readonly List<SmppSubmission> _submissions = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SmppCommandStatus> _failedDestinations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (SmppSubmission Submission, byte State, string? Replacement)> _byId = [];
+    private readonly Dictionary<string, (SmppSubmission Submission, byte State, string? Replacement, DateTimeOffset Accepted)> _byId = [];
     private readonly List<SmppSimulatorMessage> _messages = [];
     private readonly Dictionary<(string To, ushort Reference, byte Total), SmppSubmission?[]> _partial = [];
     private readonly CountWaiters _submissionWaiters = new();
@@ -343,15 +343,30 @@ public sealed class SmppSimulator : IAsyncDisposable
         return statuses.FirstOrDefault(s => s != SmppCommandStatus.Ok);
     }
 
-    /// <summary>Sends a delivery receipt for <paramref name="messageId"/> to a bound transceiver or receiver.</summary>
+    /// <summary>
+    /// Sends a delivery receipt for <paramref name="messageId"/> to a bound transceiver or receiver, addressed to the
+    /// original message's sender when the simulator recorded it.
+    /// </summary>
     /// <param name="messageId">The SMSC message id (as answered in submit_sm_resp, or any form the test wants).</param>
     /// <param name="handset">The recipient of the original message (the receipt's source address).</param>
     /// <param name="state">The <c>stat:</c> value: DELIVRD, UNDELIV, EXPIRED, REJECTD, …</param>
     /// <param name="withTlvs">Also send receipted_message_id and message_state.</param>
     /// <param name="cancellationToken">Gives up waiting.</param>
     /// <returns>The status of the deliver_sm_resp.</returns>
-    public Task<SmppCommandStatus> SendReceiptAsync(string messageId, string handset, string state = "DELIVRD", bool withTlvs = false, CancellationToken cancellationToken = default) =>
-        SendRequestAsync(Receipt(messageId, handset, state, withTlvs), cancellationToken);
+    public Task<SmppCommandStatus> SendReceiptAsync(string messageId, string handset, string state = "DELIVRD", bool withTlvs = false, CancellationToken cancellationToken = default)
+    {
+        var now = Options.TimeProvider.GetUtcNow();
+        SmppAddress originator;
+        DateTimeOffset submitted;
+        lock (_gate)
+        {
+            var known = _byId.TryGetValue(messageId, out var entry);
+            originator = known ? entry.Submission.Pdu.Source : SmppAddress.Empty;
+            submitted = known ? entry.Accepted : now;
+        }
+
+        return SendRequestAsync(Receipt(messageId, handset, originator, submitted, now, state, withTlvs), cancellationToken);
+    }
 
     /// <summary>
     /// Sends a request to a bound transceiver or receiver and waits for its answer: a deliver_sm or data_sm of the
@@ -414,12 +429,24 @@ public sealed class SmppSimulator : IAsyncDisposable
     internal static SmppAddress Address(string value) =>
         value.StartsWith('+') ? new SmppAddress(1, 1, value[1..]) : new SmppAddress(0, 1, value);
 
-    internal static SmppPdu Receipt(string messageId, string handset, string state, bool withTlvs)
+    /// <summary>
+    /// A receipt as SMPP 3.4 sends it (4.6.1, appendix B): from the handset the message went to, addressed to the
+    /// message's originator (empty when the message is not known), with its submit and done dates as YYMMDDhhmm (UTC).
+    /// </summary>
+    internal static SmppPdu Receipt(string messageId, string handset, SmppAddress originator, DateTimeOffset submitted, DateTimeOffset done, string state, bool withTlvs)
     {
-        var text = new SmppDeliveryReceipt { Id = messageId, State = state, Error = state == "DELIVRD" ? "000" : "001" }.Format();
+        var text = new SmppDeliveryReceipt
+        {
+            Id = messageId,
+            SubmitDate = submitted.UtcDateTime.ToString("yyMMddHHmm", CultureInfo.InvariantCulture),
+            DoneDate = done.UtcDateTime.ToString("yyMMddHHmm", CultureInfo.InvariantCulture),
+            State = state,
+            Error = state == "DELIVRD" ? "000" : "001",
+        }.Format();
         var pdu = new SmppPdu(SmppCommandId.DeliverSm)
         {
             Source = Address(handset),
+            Destination = originator,
             EsmClass = 0x04,
             ShortMessage = Encoding.ASCII.GetBytes(text),
         };
@@ -606,7 +633,7 @@ public sealed class SmppSimulator : IAsyncDisposable
         lock (_gate)
         {
             _submissions.Add(submission);
-            _byId[messageId] = (submission, 1, null);
+            _byId[messageId] = (submission, 1, null, Options.TimeProvider.GetUtcNow());
             ready = _submissionWaiters.TakeReady(_submissions.Count);
             SmppSimulatorMessage? whole = null;
             if (concatenation is { Total: > 1 } part && part.Sequence <= part.Total)

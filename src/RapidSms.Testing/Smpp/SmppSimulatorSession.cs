@@ -378,7 +378,8 @@ internal sealed class SmppSimulatorSession
             if (_owner.Options.AutoReceipts && (pdu.RegisteredDelivery & 0x03) != 0)
             {
                 var handset = destination.Address.Ton == 1 ? "+" + destination.Address.Address : destination.Address.Address;
-                var receipt = SmppSimulator.Receipt(decision.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture), handset, "DELIVRD", withTlvs: false);
+                var now = _owner.Options.TimeProvider.GetUtcNow();
+                var receipt = SmppSimulator.Receipt(decision.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture), handset, pdu.Source, now, now, "DELIVRD", withTlvs: false);
                 lock (_pendingGate)
                 {
                     receipt.SequenceNumber = (uint)Interlocked.Increment(ref _sequence);
@@ -488,7 +489,8 @@ internal sealed class SmppSimulatorSession
         {
             // Receipts report ids in decimal even when responses carry hex, as some SMSCs do.
             var receiptId = decision.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var receiptPdu = SmppSimulator.Receipt(receiptId, pdu.Destination.Ton == 1 ? "+" + pdu.Destination.Address : pdu.Destination.Address, "DELIVRD", withTlvs: false);
+            var now = _owner.Options.TimeProvider.GetUtcNow();
+            var receiptPdu = SmppSimulator.Receipt(receiptId, pdu.Destination.Ton == 1 ? "+" + pdu.Destination.Address : pdu.Destination.Address, pdu.Source, now, now, "DELIVRD", withTlvs: false);
             lock (_pendingGate)
             {
                 receiptPdu.SequenceNumber = (uint)Interlocked.Increment(ref _sequence);
