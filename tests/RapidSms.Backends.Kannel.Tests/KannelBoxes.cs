@@ -47,9 +47,7 @@ public sealed class KannelBoxes : IAsyncDisposable
     {
         Peers.Require("bearerbox", Install);
         Peers.Require("smsbox", Install);
-        var boxes = new KannelBoxes(Peers.CreateTempDirectory("kannel"));
-        System.IO.Directory.CreateDirectory(Path.Combine(boxes.Directory, "store"));
-        return boxes;
+        return new KannelBoxes(Peers.CreateTempDirectory("kannel"));
     }
 
     /// <summary>
