@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
@@ -27,11 +28,21 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
     private readonly HashSet<(uint Validity, uint Uid)> _routedNotSeen = [];
     private readonly Dictionary<(uint Validity, uint Uid), int> _fetchFailures = [];
     private readonly HashSet<(uint Validity, uint Uid)> _unmarkable = [];
+    private readonly IMeterFactory? _meterFactory;
+    private EmailMetrics? _metrics;
+    private int _imapConnected;
     private MailServer? _imap;
     private MailServer? _smtp;
     private SmtpSessionPool? _smtpSessions;
     private MailboxAddress? _from;
     private string _imapDescription = "";
+
+    /// <summary>Creates the backend; the host configures and starts it.</summary>
+    /// <param name="meterFactory">Where the backend's instruments (<see cref="EmailTelemetry"/>) are created; none without it.</param>
+    public EmailBackend(IMeterFactory? meterFactory = null)
+    {
+        _meterFactory = meterFactory;
+    }
 
     /// <summary>Opens the byte streams to the servers; tests replace it with in-process servers.</summary>
     internal StreamConnector Connector { get; set; } = MailServer.ConnectTcpAsync;
@@ -72,6 +83,18 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             cancellationToken => SmtpClient.ConnectAsync(smtp, heloName, Connector, Trace("SMTP"), cancellationToken), options.SmtpKeepAlive, TimeProvider);
     }
 
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_meterFactory is not null && _metrics is null)
+        {
+            // The factory hands every caller in the host the same RapidSms meter and disposes it with the host, so it is not disposed here.
+            _metrics = new EmailMetrics(_meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name)), Name, () => Volatile.Read(ref _imapConnected) == 1);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     /// <summary>Reads the mailbox until stopped, reconnecting with back-off when the link breaks.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,6 +117,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             {
                 var wait = Jitter(delay);
                 Log.ImapConnectionLost(Logger, Name, _imapDescription, wait, ex);
+                _metrics?.ImapReconnecting();
                 await Task.Delay(wait, TimeProvider, stoppingToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Options.MaxReconnectDelay.Ticks));
             }
@@ -158,6 +182,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
                 catch (MailProtocolException ex)
                 {
                     Log.SendFailed(Logger, Name, message.Id, ex.IsTransient, ex.Message);
+                    _metrics?.SmtpFailed(ex);
                     results[i] = RecipientResult.Failed(identities[i], ex.Message, ex.IsTransient);
                 }
             }
@@ -174,9 +199,19 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
             var transient = ex is not MailProtocolException { IsTransient: false };
             var error = ex is OperationCanceledException ? "The SMTP server did not answer in time." : ex.Message;
             Log.SendFailed(Logger, Name, message.Id, transient, error);
+            var unsent = 0;
             for (var i = 0; i < results.Length; i++)
             {
-                results[i] ??= RecipientResult.Failed(identities[i], error, transient);
+                if (results[i] is null)
+                {
+                    results[i] = RecipientResult.Failed(identities[i], error, transient);
+                    unsent++;
+                }
+            }
+
+            if (unsent > 0)
+            {
+                _metrics?.SmtpFailed(ex, unsent);
             }
         }
         finally
@@ -264,6 +299,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         }
 
         connected();
+        Volatile.Write(ref _imapConnected, 1);
         try
         {
             while (true)
@@ -295,6 +331,7 @@ public sealed class EmailBackend : BackendBase<EmailOptions>
         }
         finally
         {
+            Volatile.Write(ref _imapConnected, 0);
             using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(5), TimeProvider);
             try
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using RapidSms.Backends.Irc.Diagnostics;
 using RapidSms.Backends.Irc.Protocol;
 using RapidSms.Backends.Irc.Session;
@@ -28,6 +29,7 @@ public sealed class IrcBackend : BackendBase<IrcOptions>
     private const int MaxMessagesInFlight = 256;
 
     private readonly IIrcConnectionFactory _connectionFactory;
+    private readonly IMeterFactory? _meterFactory;
     private readonly SemaphoreSlim _inFlight = new(MaxMessagesInFlight, MaxMessagesInFlight);
     private readonly CancellationTokenSource _lifetime = new();
     private IReadOnlyList<IrcChannel> _channels = [];
@@ -36,9 +38,11 @@ public sealed class IrcBackend : BackendBase<IrcOptions>
 
     /// <summary>Creates the backend; the host does this.</summary>
     /// <param name="connectionFactory">Opens the connection; <see langword="null"/> for TCP and TLS (<see cref="IrcConnectionFactory"/>).</param>
-    public IrcBackend(IIrcConnectionFactory? connectionFactory = null)
+    /// <param name="meterFactory">Where the backend's instruments (<see cref="IrcTelemetry"/>) are created; none without it.</param>
+    public IrcBackend(IIrcConnectionFactory? connectionFactory = null, IMeterFactory? meterFactory = null)
     {
         _connectionFactory = connectionFactory ?? IrcConnectionFactory.Instance;
+        _meterFactory = meterFactory;
     }
 
     /// <summary>The bot's nick on the server now (it differs from <see cref="IrcOptions.Nick"/> when that was taken), or null while not connected.</summary>
@@ -85,7 +89,15 @@ public sealed class IrcBackend : BackendBase<IrcOptions>
             throw new InvalidOperationException($"Backend '{Name}' is already started.");
         }
 
-        _client = new IrcClient(Options, _channels, _connectionFactory, TimeProvider, Logger, Name);
+        IrcMetrics? metrics = null;
+        if (_meterFactory is not null)
+        {
+            // The factory hands every caller in the host the same RapidSms meter and disposes it with the host, so it is not disposed here.
+            metrics = new IrcMetrics(
+                _meterFactory.Create(new MeterOptions(RapidSmsTelemetry.Name)), Name, () => _client?.IsRegistered ?? false, () => _client?.QueuedLines ?? 0);
+        }
+
+        _client = new IrcClient(Options, _channels, _connectionFactory, TimeProvider, Logger, Name, metrics);
         _run = Task.Run(() => _client.RunAsync(_lifetime.Token), CancellationToken.None);
         return Task.CompletedTask;
     }

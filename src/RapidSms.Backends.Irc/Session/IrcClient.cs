@@ -28,6 +28,7 @@ internal sealed class IrcClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _backend;
+    private readonly IrcMetrics? _metrics;
     private readonly TokenBucket _bucket;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly Channel<IrcIncoming> _incoming = Channel.CreateBounded<IrcIncoming>(new BoundedChannelOptions(IncomingCapacity)
@@ -40,9 +41,10 @@ internal sealed class IrcClient : IAsyncDisposable
     private TaskCompletionSource<Link> _ready = NewReady();
     private Link? _current;
     private long _registrations;
+    private int _queuedLines;
     private volatile bool _quitting;
 
-    public IrcClient(IrcOptions options, IReadOnlyList<IrcChannel> channels, IIrcConnectionFactory factory, TimeProvider time, ILogger logger, string backend)
+    public IrcClient(IrcOptions options, IReadOnlyList<IrcChannel> channels, IIrcConnectionFactory factory, TimeProvider time, ILogger logger, string backend, IrcMetrics? metrics = null)
     {
         _options = options;
         _channels = channels;
@@ -50,6 +52,7 @@ internal sealed class IrcClient : IAsyncDisposable
         _time = time;
         _logger = logger;
         _backend = backend;
+        _metrics = metrics;
         _bucket = new TokenBucket(options.FloodBurst, options.FloodInterval, time);
     }
 
@@ -61,6 +64,12 @@ internal sealed class IrcClient : IAsyncDisposable
 
     /// <summary>Whether the bot is registered and has joined (or failed to join) its channels.</summary>
     public bool IsReady => _current is { IsReady: true };
+
+    /// <summary>Whether the bot is registered with the server now (its channels may still be joining).</summary>
+    public bool IsRegistered => _current is { Registered: true };
+
+    /// <summary>How many lines of outgoing messages are waiting for flood control or for the link.</summary>
+    public int QueuedLines => Volatile.Read(ref _queuedLines);
 
     /// <summary>How many times the bot has registered with a server since it started.</summary>
     public long Registrations => Interlocked.Read(ref _registrations);
@@ -120,6 +129,7 @@ internal sealed class IrcClient : IAsyncDisposable
             attempt = registered ? 1 : attempt + 1;
             var delay = Backoff(attempt);
             Log.ConnectionLost(_logger, failure, _backend, _options.Server, attempt, delay);
+            _metrics?.Reconnecting();
             try
             {
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -151,9 +161,13 @@ internal sealed class IrcClient : IAsyncDisposable
         }
 
         var lines = pieces.Select(p => IrcFormatter.Format("PRIVMSG", target, prefix + p)).ToList();
-        await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var waiting = lines.Count;
+        var entered = false;
+        Interlocked.Add(ref _queuedLines, waiting);
         try
         {
+            await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            entered = true;
             foreach (var line in lines)
             {
                 var before = _bucket.Delayed;
@@ -164,11 +178,18 @@ internal sealed class IrcClient : IAsyncDisposable
                 }
 
                 link = await WriteThroughReconnectAsync(link, line, cancellationToken).ConfigureAwait(false);
+                waiting--;
+                Interlocked.Decrement(ref _queuedLines);
             }
         }
         finally
         {
-            _sendGate.Release();
+            // Lines not written because the send failed or was cancelled are no longer waiting.
+            Interlocked.Add(ref _queuedLines, -waiting);
+            if (entered)
+            {
+                _sendGate.Release();
+            }
         }
     }
 

@@ -186,7 +186,7 @@ public sealed class ScriptedSmtpServerTests
         return await host.Router.SendOutgoingAsync(new OutgoingMessage(new Connection(EmailHost.BackendName, "ok@example.org"), "hi"), timeout.Token);
     }
 
-    private static async Task ServeAsync(
+    internal static async Task ServeAsync(
         ServerSession session, ConcurrentQueue<string> transcript, ConcurrentQueue<string> data, bool offerStartTls, CancellationToken cancellationToken, string? acceptToken = null,
         bool dropAfterFirstMail = false)
     {

@@ -26,7 +26,8 @@ public sealed class EmailHost : IAsyncDisposable
 
     public IRouter Router => Host.Services.GetRequiredService<IRouter>();
 
-    public static async Task<EmailHost> StartAsync(MailServers servers, Action<EmailOptions>? configure = null, RecordingApp? app = null)
+    public static async Task<EmailHost> StartAsync(
+        MailServers servers, Action<EmailOptions>? configure = null, RecordingApp? app = null, Action<IServiceCollection>? services = null)
     {
         var logs = new ListLoggerProvider();
         app ??= new RecordingApp();
@@ -40,6 +41,7 @@ public sealed class EmailHost : IAsyncDisposable
                 EmailTestOptions.Apply(o, servers);
                 configure?.Invoke(o);
             })));
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await host.StartAsync(timeout.Token);
