@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using RapidSms.Backends.Smpp.Protocol;
 using RapidSms.Backends.Smpp.Tests.Infrastructure;
@@ -143,40 +142,13 @@ public sealed class MetricsTests
     [Fact]
     public async Task TelemetryPage_ListsEverySmppInstrumentWithItsTypeAndUnit()
     {
-        var published = new Dictionary<string, Instrument>();
-        using var listener = new MeterListener
+        var page = await TelemetryPage.ShouldListInstrumentsAsync(typeof(SmppTelemetry), "rapidsms.smpp.", async () =>
         {
-            InstrumentPublished = (instrument, _) =>
+            await using var smsc = SmppSimulator.Start();
+            await using (await SmppTestHost.StartAsync(smsc.Host, smsc.Port, services: services => services.AddMetrics()))
             {
-                if (instrument.Meter.Name == RapidSmsTelemetry.Name && instrument.Name.StartsWith("rapidsms.smpp.", StringComparison.Ordinal))
-                {
-                    lock (published)
-                    {
-                        published[instrument.Name] = instrument;
-                    }
-                }
-            },
-        };
-        listener.Start();
-        await using var smsc = SmppSimulator.Start();
-        await using (await SmppTestHost.StartAsync(smsc.Host, smsc.Port, services: services => services.AddMetrics()))
-        {
-        }
-
-        var instruments = typeof(SmppTelemetry).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => !f.Name.EndsWith("Tag", StringComparison.Ordinal))
-            .Select(f => (string)f.GetRawConstantValue()!);
-        var page = await File.ReadAllLinesAsync(Path.Combine(Peers.RepositoryRoot, "docs", "telemetry.md"));
-        lock (published)
-        {
-            published.Keys.Should().BeEquivalentTo(instruments);
-            foreach (var instrument in published.Values)
-            {
-                var kind = instrument.GetType().Name.Split('`')[0];
-                page.Should().ContainSingle(l => l.StartsWith($"| `{instrument.Name}` |", StringComparison.Ordinal))
-                    .Which.Should().Contain($"| {kind} | `{instrument.Unit}` |");
             }
-        }
+        });
 
         foreach (var tag in new[] { SmppTelemetry.BindTag, SmppTelemetry.CommandStatusTag })
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using RapidSms.Testing;
 using RapidSms.Tests.Shared;
@@ -36,36 +35,12 @@ public sealed class MetricsTests
     [Fact]
     public async Task TelemetryPage_ListsEveryGsmInstrumentWithItsTypeAndUnit()
     {
-        var published = new Dictionary<string, Instrument>();
-        using var listener = new MeterListener
+        await TelemetryPage.ShouldListInstrumentsAsync(typeof(GsmTelemetry), "rapidsms.gsm.", async () =>
         {
-            InstrumentPublished = (instrument, _) =>
+            await using var link = ModemLink.Tcp();
+            await using (await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)), services => services.AddMetrics()))
             {
-                if (instrument.Meter.Name == RapidSmsTelemetry.Name && instrument.Name.StartsWith("rapidsms.gsm.", StringComparison.Ordinal))
-                {
-                    lock (published)
-                    {
-                        published[instrument.Name] = instrument;
-                    }
-                }
-            },
-        };
-        listener.Start();
-        await using var link = ModemLink.Tcp();
-        await using (await GsmHost.StartAsync(r => r.AddBackend("modem", b => b.UseGsm(link.Configure)), services => services.AddMetrics()))
-        {
-        }
-
-        var page = await File.ReadAllLinesAsync(Path.Combine(Peers.RepositoryRoot, "docs", "telemetry.md"));
-        lock (published)
-        {
-            published.Keys.Should().BeEquivalentTo(typeof(GsmTelemetry).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!));
-            foreach (var instrument in published.Values)
-            {
-                var kind = instrument.GetType().Name.Split('`')[0];
-                page.Should().ContainSingle(l => l.StartsWith($"| `{instrument.Name}` |", StringComparison.Ordinal))
-                    .Which.Should().Contain($"| {kind} | `{instrument.Unit}` |");
             }
-        }
+        });
     }
 }

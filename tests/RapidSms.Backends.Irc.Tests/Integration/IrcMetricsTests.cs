@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using RapidSms.Backends.Irc.Tests.Infrastructure;
 using RapidSms.Testing;
@@ -88,39 +87,13 @@ public sealed class IrcMetricsTests
     [PeerFact(NgircdServer.Install, NgircdServer.Program)]
     public async Task TelemetryPage_ListsEveryIrcInstrumentWithItsTypeAndUnit()
     {
-        var published = new Dictionary<string, Instrument>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, _) =>
-            {
-                if (instrument.Meter.Name == RapidSmsTelemetry.Name && instrument.Name.StartsWith("rapidsms.irc.", StringComparison.Ordinal))
-                {
-                    lock (published)
-                    {
-                        published[instrument.Name] = instrument;
-                    }
-                }
-            },
-        };
-        listener.Start();
         using var timeout = new CancellationTokenSource(Timeout);
-        await using var server = await NgircdServer.StartAsync();
-        await using (await IrcBotHost.StartAsync(server, o => o.Nick = "rapidbot", timeout.Token, services => services.AddMetrics()))
+        await TelemetryPage.ShouldListInstrumentsAsync(typeof(IrcTelemetry), "rapidsms.irc.", async () =>
         {
-        }
-
-        var instruments = typeof(IrcTelemetry).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (string)f.GetRawConstantValue()!);
-        var page = await File.ReadAllLinesAsync(Path.Combine(Peers.RepositoryRoot, "docs", "telemetry.md"));
-        lock (published)
-        {
-            published.Keys.Should().BeEquivalentTo(instruments);
-            foreach (var instrument in published.Values)
+            await using var server = await NgircdServer.StartAsync();
+            await using (await IrcBotHost.StartAsync(server, o => o.Nick = "rapidbot", timeout.Token, services => services.AddMetrics()))
             {
-                var kind = instrument.GetType().Name.Split('`')[0];
-                page.Should().ContainSingle(l => l.StartsWith($"| `{instrument.Name}` |", StringComparison.Ordinal))
-                    .Which.Should().Contain($"| {kind} | `{instrument.Unit}` |");
             }
-        }
+        });
     }
 }
