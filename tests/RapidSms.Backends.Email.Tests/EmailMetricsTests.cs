@@ -24,7 +24,7 @@ public sealed class EmailMetricsTests
         var meters = host.Host.Services.GetRequiredService<IMeterFactory>();
         using var connected = new MetricCollector<int>(meters, RapidSmsTelemetry.Name, EmailTelemetry.ImapConnected);
         using var reconnects = new MetricCollector<long>(meters, RapidSmsTelemetry.Name, EmailTelemetry.ImapReconnects);
-        await WaitForGaugeAsync(connected, 1, timeout.Token);
+        await connected.WaitForObservedValueAsync(v => v == 1, timeout.Token);
         connected.LastMeasurement!.HasTag(RapidSmsTelemetry.BackendTag, EmailHost.BackendName).Should().BeTrue();
         reconnects.Count.Should().Be(0);
 
@@ -39,7 +39,7 @@ public sealed class EmailMetricsTests
 
         await servers.StartImapAsync();
 
-        await WaitForGaugeAsync(connected, 1, timeout.Token);
+        await connected.WaitForObservedValueAsync(v => v == 1, timeout.Token);
         reconnects.Count.Should().Be(host.Logs.Records.Count(r => r.EventId.Name == "ImapConnectionLost"));
     }
 
@@ -102,22 +102,6 @@ public sealed class EmailMetricsTests
         foreach (var kind in new[] { "transient", "permanent", "timeout", "tls", "io" })
         {
             section.Should().Contain($"`{kind}`", "the page explains every error.type");
-        }
-    }
-
-    /// <summary>Observes the gauge until it reads <paramref name="value"/> (the link comes up on its own schedule).</summary>
-    private static async Task WaitForGaugeAsync(MetricCollector<int> gauge, int value, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            gauge.Clear();
-            gauge.RecordObservableInstruments();
-            if (gauge.LastMeasurement?.Value == value)
-            {
-                return;
-            }
-
-            await Task.Delay(20, cancellationToken);
         }
     }
 }

@@ -129,12 +129,7 @@ public sealed class MetricsTests
         bound.Measurements.Select(m => m.Tags[SmppTelemetry.BindTag]).Should().BeEquivalentTo(new object?[] { "transmitter", "receiver" });
 
         // Both series read 1 once both binds are answered.
-        while (bound.Measurements.Any(m => m.Value != 1))
-        {
-            await Task.Delay(10, timeout.Token);
-            bound.Clear();
-            bound.RecordObservableInstruments();
-        }
+        await bound.WaitForObservedValueAsync(v => v == 1, timeout.Token);
 
         smsc.BoundSessions.Should().Be(2);
     }

@@ -163,6 +163,42 @@ public sealed class MetricCollectorTests
     }
 
     [Fact]
+    public async Task WaitForObservedValueAsync_GaugeChangesLater_ReturnsTheFirstReadingWhereEverySeriesMatches()
+    {
+        using var meter = new Meter(_meterName);
+        var up = new[] { 1, 0 };
+        meter.CreateObservableGauge("links.up", () => new[]
+        {
+            new Measurement<int>(Volatile.Read(ref up[0]), new KeyValuePair<string, object?>("link", "a")),
+            new Measurement<int>(Volatile.Read(ref up[1]), new KeyValuePair<string, object?>("link", "b")),
+        });
+        using var collector = new MetricCollector<int>(meter, "links.up");
+        using var timeout = new CancellationTokenSource(TestTimeout);
+
+        var waiting = collector.WaitForObservedValueAsync(v => v == 1, timeout.Token);
+        await collector.WaitForMeasurementsAsync(4, timeout.Token);
+        waiting.IsCompleted.Should().BeFalse("link b is still down");
+        Volatile.Write(ref up[1], 1);
+        var reading = await waiting;
+
+        reading.Select(m => (m.Tags["link"], m.Value)).Should().Equal(("a", 1), ("b", 1));
+        collector.Measurements.Should().Contain(m => m.Value == 0, "the readings before stay collected");
+    }
+
+    [Fact]
+    public async Task WaitForObservedValueAsync_NeverMatches_GivesUpWithTheToken()
+    {
+        using var meter = new Meter(_meterName);
+        meter.CreateObservableGauge("links.up", () => 0);
+        using var collector = new MetricCollector<int>(meter, "links.up");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        var waiting = () => collector.WaitForObservedValueAsync(v => v == 1, timeout.Token);
+
+        await waiting.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
     public void Dispose_Collector_StopsCollecting()
     {
         using var meter = new Meter(_meterName);

@@ -210,6 +210,31 @@ public sealed class MetricCollector<T> : IDisposable
         return Measurements;
     }
 
+    /// <summary>
+    /// Asks the observable instruments for their values, again every few milliseconds, until one reading has every
+    /// series satisfying <paramref name="condition"/>: for a gauge that changes on its own schedule, such as a link
+    /// coming up. Every reading stays in <see cref="Measurements"/>.
+    /// </summary>
+    /// <param name="condition">What each series of the reading must satisfy, such as <c>v => v == 1</c>.</param>
+    /// <param name="cancellationToken">Gives up waiting; pass a token with a timeout.</param>
+    /// <returns>The measurements of the reading that satisfied the condition, one per series.</returns>
+    public async Task<IReadOnlyList<CollectedMeasurement<T>>> WaitForObservedValueAsync(Func<T, bool> condition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        while (true)
+        {
+            var before = Count;
+            RecordObservableInstruments();
+            var reading = Measurements.Skip(before).ToList();
+            if (reading.Count > 0 && reading.TrueForAll(m => condition(m.Value)))
+            {
+                return reading;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops listening. Pending waits fail with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {

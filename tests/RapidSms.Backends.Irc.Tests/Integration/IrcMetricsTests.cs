@@ -60,20 +60,10 @@ public sealed class IrcMetricsTests
         var sending = bot.Router.SendAsync("one\ntwo\nthree\nfour", new Connection(IrcBotHost.BackendName, "alice"), timeout.Token).AsTask();
 
         // The first line goes out at once; the others wait for flood control, one every 500 ms.
-        var waiting = 0;
-        while (waiting == 0 && !sending.IsCompleted)
-        {
-            queue.Clear();
-            queue.RecordObservableInstruments();
-            waiting = queue.LastMeasurement!.Value;
-            if (waiting == 0)
-            {
-                await Task.Delay(10, timeout.Token);
-            }
-        }
+        var waiting = (await queue.WaitForObservedValueAsync(v => v > 0, timeout.Token)).Single();
 
-        waiting.Should().BeInRange(1, 4);
-        queue.LastMeasurement!.HasTag(RapidSmsTelemetry.BackendTag, IrcBotHost.BackendName).Should().BeTrue();
+        waiting.Value.Should().BeInRange(1, 4);
+        waiting.HasTag(RapidSmsTelemetry.BackendTag, IrcBotHost.BackendName).Should().BeTrue();
         (await sending).Succeeded.Should().BeTrue();
         for (var i = 0; i < 4; i++)
         {
